@@ -1,0 +1,65 @@
+/**
+ * The planned-stack model shared by the offline plan, the policy runner and the reports.
+ * Field names are a public contract: `--json` writes them and other tools read them.
+ */
+
+/** One resource the stack program registered, as the engine would see it at preview. */
+export interface PlannedResource {
+  /** Engine-style URN: `urn:pulumi:<stack>::<project>::<parentType$...$type>::<name>`. */
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent resource; the root stack resource's parent is null. */
+  parent: string | null;
+  /** true for provider-backed resources, false for components and the stack. */
+  custom: boolean;
+  protect: boolean;
+  /**
+   * Resource inputs as plain JSON. Secret values are replaced by the string "[secret]" and their
+   * paths listed in `secretPaths`; they never reach a report.
+   */
+  inputs: Record<string, unknown>;
+  /** Dotted paths (e.g. `sensitiveLabels.service_key`) of inputs that were secrets. */
+  secretPaths?: string[];
+  /** URNs this resource depends on (explicit `dependsOn` plus input dependencies). */
+  dependencies?: string[];
+  /** Provider reference (`<provider urn>::<id>`), when one was set explicitly. */
+  provider?: string;
+  /** Names/URNs of aliases declared for the resource. */
+  aliases?: string[];
+}
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+export type Severity = "low" | "medium" | "high" | "critical" | "";
+
+export interface PolicyViolation {
+  policyName: string;
+  enforcementLevel: EnforcementLevel;
+  severity: Severity;
+  /** Empty for stack-level violations that name no resource. */
+  urn: string;
+  message: string;
+}
+
+export interface PolicyExemptionInForce {
+  policy: string;
+  resource: string;
+  owner: string;
+  reason: string;
+  ticket: string;
+  expires: string;
+}
+
+export interface PolicyReport {
+  pack: { name: string; version: string };
+  violations: PolicyViolation[];
+  exemptions: PolicyExemptionInForce[];
+}
+
+export interface PlanResult {
+  stack: string;
+  project: string;
+  resources: PlannedResource[];
+  summary: { resourceCount: number; byType: Record<string, number> };
+  policy?: PolicyReport;
+}

@@ -1,0 +1,147 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { PlannedResource } from "./model";
+import { mockInvokeResult, mockResourceState } from "./mock-outputs";
+
+/** Pulumi's wire marker for a secret value inside a serialized property map. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_REF_SIG_VALUE = "5cf8f73096256a8f31e491e813e4eb8e";
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+export interface MockRunOptions<T> {
+  project: string;
+  stack: string;
+  organization?: string;
+  /** Stack config as the engine passes it: fully qualified keys, string values (objects as JSON). */
+  config?: Record<string, string>;
+  /** Fully qualified config keys whose values are secrets. */
+  secretKeys?: string[];
+  /** Declares the resources; its return value becomes the stack outputs. */
+  program: () => T | Promise<T>;
+}
+
+export interface MockRunResult<T> {
+  resources: PlannedResource[];
+  outputs: T;
+}
+
+/**
+ * Runs a Pulumi program under Pulumi's own mock runtime and records every registration the way the
+ * engine would see it: type, name, engine-style URN, parent, custom, protect, inputs.
+ *
+ * Pulumi's mock monitor builds URNs from the immediate parent's type only and would prefix
+ * top-level resources with the stack type; the engine qualifies a child's type with the parent's
+ * whole type chain and omits the root stack. The URNs here follow the engine, because they are the
+ * ones a real `pulumi up` writes into state and the URN snapshot protects.
+ */
+export async function runUnderMocks<T>(options: MockRunOptions<T>): Promise<MockRunResult<T>> {
+  const recorded: PlannedResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        if (!args.custom) return { id: "", state: args.inputs };
+        return mockResourceState(args.type, args.name, args.inputs);
+      },
+      call: (args) => mockInvokeResult(args.token, args.inputs),
+    },
+    options.project,
+    options.stack,
+    true,
+    options.organization ?? "organization",
+  );
+  pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
+
+  // setMocks installs a MockMonitor; wrap its registration so every request is recorded.
+  const monitor = (pulumi.runtime as unknown as { getMonitor(): MonitorLike }).getMonitor();
+  monitor.newUrn = engineUrn;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    recorded.push(toPlannedResource(req, options.stack, options.project));
+    return register(req, callback);
+  };
+
+  let outputs: T | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    outputs = await options.program();
+    return outputs as Record<string, unknown> | undefined;
+  });
+  await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+  return { resources: recorded, outputs: outputs as T };
+}
+
+interface RegisterRequestLike {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getAliasesList?(): { getUrn?(): string; getSpec?(): { getName?(): string } | undefined }[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface MonitorLike {
+  newUrn: (parent: string, type: string, name: string) => string;
+  registerResource: (req: RegisterRequestLike, callback: unknown) => unknown;
+}
+
+function engineUrn(this: unknown, parent: string, type: string, name: string): string {
+  const stack = pulumi.getStack();
+  const project = pulumi.getProject();
+  return urnFor(stack, project, parent, type, name);
+}
+
+/** The engine's URN rule: the parent's qualified type chain, `$`-joined, without the root stack. */
+export function urnFor(stack: string, project: string, parentUrn: string, type: string, name: string): string {
+  let qualifiedType = type;
+  if (parentUrn) {
+    const parentQualifiedType = parentUrn.split("::")[2];
+    if (parentQualifiedType !== ROOT_STACK_TYPE) qualifiedType = `${parentQualifiedType}$${type}`;
+  }
+  return `urn:pulumi:${stack}::${project}::${qualifiedType}::${name}`;
+}
+
+function toPlannedResource(req: RegisterRequestLike, stack: string, project: string): PlannedResource {
+  const type = req.getType();
+  const name = req.getName();
+  const parent = req.getParent() || null;
+  const secretPaths: string[] = [];
+  const raw = req.getObject()?.toJavaScript() ?? {};
+  const inputs = redactSecrets(raw, "", secretPaths) as Record<string, unknown>;
+  const resource: PlannedResource = {
+    urn: urnFor(stack, project, parent ?? "", type, name),
+    type,
+    name,
+    parent,
+    custom: req.getCustom(),
+    protect: req.getProtect(),
+    inputs,
+  };
+  if (secretPaths.length > 0) resource.secretPaths = secretPaths;
+  const dependencies = req.getDependenciesList();
+  if (dependencies.length > 0) resource.dependencies = [...new Set(dependencies)];
+  if (req.getProvider()) resource.provider = req.getProvider();
+  const aliases = (req.getAliasesList?.() ?? [])
+    .map((alias) => alias.getUrn?.() || alias.getSpec?.()?.getName?.() || "")
+    .filter((alias) => alias.length > 0);
+  if (aliases.length > 0) resource.aliases = aliases;
+  return resource;
+}
+
+/** Replaces Pulumi secret envelopes with "[secret]" and resource references with their URN. */
+function redactSecrets(value: unknown, path: string, secretPaths: string[]): unknown {
+  if (Array.isArray(value)) return value.map((item, index) => redactSecrets(item, `${path}[${index}]`, secretPaths));
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  if (record[SECRET_SIG_KEY] === SECRET_SIG_VALUE) {
+    secretPaths.push(path);
+    return "[secret]";
+  }
+  if (record[SECRET_SIG_KEY] === RESOURCE_REF_SIG_VALUE) return record.urn;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(record)) {
+    result[key] = redactSecrets(item, path ? `${path}.${key}` : key, secretPaths);
+  }
+  return result;
+}

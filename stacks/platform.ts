@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { GcpEnvironment } from "../components/environment";
 import { defaultProjectId, type PlatformConfig } from "./config/schema";
 
@@ -38,7 +38,11 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
       subnets: env.network.subnets,
       apis: env.apis,
       groups: { viewers: [team.groups.viewers], developers: [team.groups.developers] },
-      budget: { amount: env.budget.amount, currency: env.budget.currency, alertEmails: team.budgetAlertEmails },
+      budget: {
+        amount: env.budget.amount,
+        currency: env.budget.currency,
+        alertEmails: team.budgetAlertEmails,
+      },
       logRetentionDays: env.logRetentionDays,
       keyRotationDays: env.keyRotationDays,
       deletionProtection: env.deletionProtection,

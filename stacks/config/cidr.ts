@@ -39,7 +39,8 @@ export function findOverlaps<T extends LabelledRange>(ranges: T[]): [T, T][] {
   const overlaps: [T, T][] = [];
   for (let i = 0; i < parsed.length; i++) {
     for (let j = i + 1; j < parsed.length; j++) {
-      if (rangesOverlap(parsed[i].parsed, parsed[j].parsed)) overlaps.push([parsed[i].range, parsed[j].range]);
+      if (rangesOverlap(parsed[i].parsed, parsed[j].parsed))
+        overlaps.push([parsed[i].range, parsed[j].range]);
     }
   }
   return overlaps;

@@ -29,7 +29,8 @@ export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? "" : "s"}`;
   if (typeof value === "object") return `an object with keys ${Object.keys(value).join(", ") || "(none)"}`;
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   return `${typeof value} ${String(value)}`;
 }
 
@@ -101,7 +102,11 @@ export function formatZodIssues(issues: readonly z.core.$ZodIssue[], context: Is
       const known = context.knownKeys?.(path) ?? [];
       for (const key of issue.keys) {
         const near = nearestName(key, known);
-        const hint = near ? `; did you mean \`${near}\`?` : known.length > 0 ? `; known keys: ${known.join(", ")}` : "";
+        const hint = near
+          ? `; did you mean \`${near}\`?`
+          : known.length > 0
+            ? `; known keys: ${known.join(", ")}`
+            : "";
         lines.push(line(context, [...path, key], "no such key", `unknown key \`${key}\`${hint}`));
       }
       continue;

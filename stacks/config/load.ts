@@ -36,7 +36,7 @@ export function readStackFile(file: string): LoadedStackConfig {
 /** Parses the text of a `Pulumi.<stack>.yaml`, validating the whole platform config. */
 export function parseStackFile(file: string, text: string): LoadedStackConfig {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new UserInputError(
       document.errors.map((error) => {
@@ -48,13 +48,17 @@ export function parseStackFile(file: string, text: string): LoadedStackConfig {
   }
   const locate = (path: readonly PathSegment[]): number | undefined => {
     const node = document.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    const parentNode = document.getIn(path.slice(0, -1), true) as { range?: [number, number, number] } | undefined;
-    const offset = node?.range?.[0] ?? keyOffset(document, path) ?? parentNode?.range?.[0];
+    const parentNode = document.getIn(path.slice(0, -1), true) as
+      | { range?: [number, number, number] }
+      | undefined;
+    const offset = keyOffset(document, path) ?? node?.range?.[0] ?? parentNode?.range?.[0];
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
   const root: unknown = document.toJS();
   if (root === null || typeof root !== "object" || Array.isArray(root)) {
-    throw new UserInputError([`${file}: (top level): expected a mapping with a \`config\` key, found ${describeValue(root)}`]);
+    throw new UserInputError([
+      `${file}: (top level): expected a mapping with a \`config\` key, found ${describeValue(root)}`,
+    ]);
   }
   const problems: string[] = [];
   for (const key of Object.keys(root)) {
@@ -67,13 +71,17 @@ export function parseStackFile(file: string, text: string): LoadedStackConfig {
   }
   const rawConfig = (root as Record<string, unknown>).config;
   if (rawConfig === null || typeof rawConfig !== "object" || Array.isArray(rawConfig)) {
-    throw new UserInputError([...problems, `${file}: config: expected a mapping of config keys, found ${describeValue(rawConfig)}`]);
+    throw new UserInputError([
+      ...problems,
+      `${file}: config: expected a mapping of config keys, found ${describeValue(rawConfig)}`,
+    ]);
   }
-  const { platform, engineConfig, secretKeys, problems: keyProblems } = splitNamespaces(
-    file,
-    rawConfig as Record<string, unknown>,
-    (path) => locate(["config", ...path]),
-  );
+  const {
+    platform,
+    engineConfig,
+    secretKeys,
+    problems: keyProblems,
+  } = splitNamespaces(file, rawConfig as Record<string, unknown>, (path) => locate(["config", ...path]));
   problems.push(...keyProblems);
   const parsed = platformConfigSchema.safeParse(platform, { reportInput: true });
   if (!parsed.success) {
@@ -91,7 +99,10 @@ export function parseStackFile(file: string, text: string): LoadedStackConfig {
   return { config: parsed.data, engineConfig, secretKeys };
 }
 
-function keyOffset(document: ReturnType<typeof parseDocument>, path: readonly PathSegment[]): number | undefined {
+function keyOffset(
+  document: ReturnType<typeof parseDocument>,
+  path: readonly PathSegment[],
+): number | undefined {
   const parent = document.getIn(path.slice(0, -1), true);
   if (!isMap(parent)) return undefined;
   const key = path[path.length - 1];
@@ -113,19 +124,28 @@ function splitNamespaces(
   file: string,
   rawConfig: Record<string, unknown>,
   locate: (path: readonly PathSegment[]) => number | undefined,
-): { platform: Record<string, unknown>; engineConfig: Record<string, string>; secretKeys: string[]; problems: string[] } {
+): {
+  platform: Record<string, unknown>;
+  engineConfig: Record<string, string>;
+  secretKeys: string[];
+  problems: string[];
+} {
   const platform: Record<string, unknown> = {};
   const engineConfig: Record<string, string> = {};
   const secretKeys: string[] = [];
   const problems: string[] = [];
-  const knownPlatformKeys = Object.keys(platformConfigSchema.shape).map((key) => `${CONFIG_NAMESPACE}:${key}`);
+  const knownPlatformKeys = Object.keys(platformConfigSchema.shape).map(
+    (key) => `${CONFIG_NAMESPACE}:${key}`,
+  );
   for (const [fullKey, rawValue] of Object.entries(rawConfig)) {
     const separator = fullKey.indexOf(":");
     const namespace = separator > 0 ? fullKey.slice(0, separator) : "";
     const key = fullKey.slice(separator + 1);
     const where = ` (line ${locate([fullKey]) ?? "?"})`;
     if (namespace === "" || key === "") {
-      problems.push(`${file}: config.${fullKey}: expected a key of the form \`namespace:key\`, like \`${CONFIG_NAMESPACE}:tier\`, found \`${fullKey}\`${where}`);
+      problems.push(
+        `${file}: config.${fullKey}: expected a key of the form \`namespace:key\`, like \`${CONFIG_NAMESPACE}:tier\`, found \`${fullKey}\`${where}`,
+      );
       continue;
     }
     const isSecret = isSecureValue(rawValue);
@@ -209,7 +229,8 @@ function unwrap(schema: unknown): unknown {
   let current = schema;
   for (;;) {
     const def = (current as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
-    if (def && (def.type === "optional" || def.type === "default" || def.type === "nullable")) current = def.innerType;
+    if (def && (def.type === "optional" || def.type === "default" || def.type === "nullable"))
+      current = def.innerType;
     else if (def && def.type === "pipe") current = def.in;
     else return current;
   }

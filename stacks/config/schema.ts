@@ -11,12 +11,16 @@ export { TIERS, type Tier } from "../../components/environment/tiers";
 
 const slug = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, "a lowercase name of 2-20 letters, digits and hyphens, like `payments`");
-const numericId = (what: string) => z.string().regex(/^[0-9]{6,20}$/, `a numeric ${what} id in quotes, like "123456789012"`);
-const region = z
+  .regex(
+    /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/,
+    "a lowercase name of 2-20 letters, digits and hyphens, like `payments`",
+  );
+const numericId = (what: string) =>
+  z.string().regex(/^[0-9]{6,20}$/, `a numeric ${what} id in quotes, like "123456789012"`);
+const region = z.string().regex(/^[a-z]+(-[a-z]+)+[0-9]$/, "a Google Cloud region, like `europe-west1`");
+const email = z
   .string()
-  .regex(/^[a-z]+(-[a-z]+)+[0-9]$/, "a Google Cloud region, like `europe-west1`");
-const email = z.string().regex(/^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$/, "an email address, like `team@example.com`");
+  .regex(/^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$/, "an email address, like `team@example.com`");
 const cidr = z.string().refine((value) => parseCidr(value) !== undefined, {
   message: "an IPv4 CIDR range with no host bits set, like `10.10.0.0/20`",
 });
@@ -25,83 +29,123 @@ const projectId = z
   .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a GCP project id of 6-30 lowercase letters, digits and hyphens");
 
 export const organizationSchema = z.strictObject({
-  /** The Google Workspace / Cloud Identity domain; every IAM member must be in it. */
-  domain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "a DNS domain, like `example.com`"),
-  orgId: numericId("organization"),
+  domain: z
+    .string()
+    .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "a DNS domain, like `example.com`")
+    .describe("The Google Workspace / Cloud Identity domain; every IAM member must be in it."),
+  orgId: numericId("organization").describe("The Google Cloud organization id."),
   billingAccount: z
     .string()
-    .regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, "a billing account id, like `01ABCD-23EF45-6789AB`"),
-  /** The folder this tier's projects are created in. */
-  folderId: numericId("folder"),
-  /** Prefix of generated project ids: `<prefix>-<environment>-<tier>`. */
-  projectPrefix: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, "2-12 lowercase letters and digits, like `acme`"),
+    .regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, "a billing account id, like `01ABCD-23EF45-6789AB`")
+    .describe("Billing account of every project and budget."),
+  folderId: numericId("folder").describe("The folder this tier's projects are created in."),
+  projectPrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,11}$/, "2-12 lowercase letters and digits, like `acme`")
+    .describe("Prefix of generated project ids: `<prefix>-<environment>-<tier>`."),
 });
 
 export const teamSchema = z.strictObject({
-  name: slug,
-  costCenter: z.string().regex(/^[a-z0-9-]{2,30}$/, "a cost-center label value, like `cc-1042`"),
+  name: slug.describe("Team name, used in labels and resource names."),
+  costCenter: z
+    .string()
+    .regex(/^[a-z0-9-]{2,30}$/, "a cost-center label value, like `cc-1042`")
+    .describe("Cost center for the `cost-center` label of every resource."),
   groups: z.strictObject({
-    /** Google group with read access to the team's environments. */
-    viewers: email,
-    /** Google group of the team's engineers. */
-    developers: email,
+    viewers: email.describe("Google group with read access to the team's environments."),
+    developers: email.describe("Google group of the team's engineers."),
   }),
-  /** Who receives budget alerts until on-call routing supplies notification channels. */
-  budgetAlertEmails: z.array(email).min(1).optional(),
+  budgetAlertEmails: z
+    .array(email)
+    .min(1)
+    .optional()
+    .describe("Who receives budget alerts until on-call routing supplies notification channels."),
 });
 
 export const subnetSchema = z.strictObject({
-  name: slug,
-  /** Defaults to the environment's region. */
-  region: region.optional(),
-  cidr,
-  /** Secondary range for GKE pods. */
-  podsCidr: cidr.optional(),
-  /** Secondary range for GKE services. */
-  servicesCidr: cidr.optional(),
+  name: slug.describe("Subnet name inside the environment's VPC."),
+  region: region.optional().describe("Defaults to the environment's region."),
+  cidr: cidr.describe("Primary IPv4 range; must not overlap any other range of the stack."),
+  podsCidr: cidr.optional().describe("Secondary range for GKE pods."),
+  servicesCidr: cidr.optional().describe("Secondary range for GKE services."),
 });
 
 export const environmentSchema = z.strictObject({
-  name: slug,
-  /** The owning team; must be listed under `platform:teams`. */
-  team: slug,
-  /** Defaults to `<projectPrefix>-<name>-<tier>`. */
-  projectId: projectId.optional(),
-  /** Adopt an existing project instead of creating one (no folder or billing changes). */
-  adoptExistingProject: z.boolean().default(false),
-  /** Defaults to `platform:region`. */
-  region: region.optional(),
-  /** APIs to enable on top of the platform baseline. */
+  name: slug.describe("Environment name: part of the project id and of every resource name."),
+  team: slug.describe("The owning team; must be listed under `platform:teams`."),
+  projectId: projectId.optional().describe("Defaults to `<projectPrefix>-<name>-<tier>`."),
+  adoptExistingProject: z
+    .boolean()
+    .default(false)
+    .describe("Adopt an existing project instead of creating one (no folder or billing changes)."),
+  region: region.optional().describe("Defaults to `platform:region`."),
   apis: z
-    .array(z.string().regex(/^[a-z0-9-]+\.googleapis\.com$/, "an API service name, like `run.googleapis.com`"))
-    .default([]),
+    .array(
+      z.string().regex(/^[a-z0-9-]+\.googleapis\.com$/, "an API service name, like `run.googleapis.com`"),
+    )
+    .default([])
+    .describe("APIs to enable on top of the platform baseline."),
   network: z.strictObject({
-    subnets: z.array(subnetSchema).min(1),
+    subnets: z.array(subnetSchema).min(1).describe("Regional subnets of the environment's VPC."),
   }),
   budget: z.strictObject({
-    amount: z.number().positive().max(10_000_000),
-    currency: z.enum(["USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD"]).default("USD"),
+    amount: z.number().positive().max(10_000_000).describe("Monthly budget in whole currency units."),
+    currency: z
+      .enum(["USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD"])
+      .default("USD")
+      .describe("Currency of the billing account."),
   }),
-  /** Retention of the audit log bucket; defaults per tier. */
-  logRetentionDays: z.number().int().min(1).max(3650).optional(),
-  /** KMS key rotation; defaults per tier, never above 90 days. */
-  keyRotationDays: z.number().int().min(1).max(90).optional(),
-  /** Provider deletion protection and `protect`; required in prod. */
-  deletionProtection: z.boolean().optional(),
+  logRetentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .optional()
+    .describe("Retention of the audit log bucket; defaults per tier."),
+  keyRotationDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(90)
+    .optional()
+    .describe("KMS key rotation; defaults per tier, never above 90 days."),
+  deletionProtection: z
+    .boolean()
+    .optional()
+    .describe("Provider deletion protection and `protect`; required in prod."),
 });
 
 export const platformConfigSchema = z
   .strictObject({
-    tier: z.enum(TIERS),
-    /** Default region of every environment. */
-    region: region.default("europe-west1"),
-    organization: organizationSchema,
-    teams: z.array(teamSchema).min(1),
-    environments: z.array(environmentSchema).min(1),
+    tier: z
+      .enum(TIERS)
+      .describe("The tier this stack deploys: sets the defaults and how strict the policies are."),
+    region: region.default("europe-west1").describe("Default region of every environment."),
+    organization: organizationSchema.describe(
+      "Where projects are created and billed, and the identity domain.",
+    ),
+    teams: z
+      .array(teamSchema)
+      .min(1)
+      .describe("Product and platform teams: ownership labels, IAM groups, budget contacts."),
+    environments: z
+      .array(environmentSchema)
+      .min(1)
+      .describe("One GCP project each, usually one per team plus a shared platform one."),
   })
   .superRefine((config, ctx) => {
-    checkUnique(config.teams.map((team) => team.name), ["teams"], "team", ctx);
-    checkUnique(config.environments.map((env) => env.name), ["environments"], "environment", ctx);
+    checkUnique(
+      config.teams.map((team) => team.name),
+      ["teams"],
+      "team",
+      ctx,
+    );
+    checkUnique(
+      config.environments.map((env) => env.name),
+      ["environments"],
+      "environment",
+      ctx,
+    );
     const teamNames = config.teams.map((team) => team.name);
     const ranges: { label: string; cidr: string; path: (string | number)[] }[] = [];
     config.environments.forEach((env, index) => {
@@ -132,9 +176,14 @@ export const platformConfigSchema = z
         const base = ["environments", index, "network", "subnets", subnetIndex];
         const label = `${env.name}/${subnet.name}`;
         ranges.push({ label: `${label} cidr`, cidr: subnet.cidr, path: [...base, "cidr"] });
-        if (subnet.podsCidr) ranges.push({ label: `${label} podsCidr`, cidr: subnet.podsCidr, path: [...base, "podsCidr"] });
+        if (subnet.podsCidr)
+          ranges.push({ label: `${label} podsCidr`, cidr: subnet.podsCidr, path: [...base, "podsCidr"] });
         if (subnet.servicesCidr) {
-          ranges.push({ label: `${label} servicesCidr`, cidr: subnet.servicesCidr, path: [...base, "servicesCidr"] });
+          ranges.push({
+            label: `${label} servicesCidr`,
+            cidr: subnet.servicesCidr,
+            path: [...base, "servicesCidr"],
+          });
         }
       });
       checkUnique(
@@ -176,7 +225,11 @@ export function defaultProjectId(prefix: string, environment: string, tier: Tier
 function checkUnique(names: string[], path: (string | number)[], what: string, ctx: z.RefinementCtx): void {
   names.forEach((name, index) => {
     if (names.indexOf(name) !== index) {
-      ctx.addIssue({ code: "custom", path: [...path, index, "name"], message: `a ${what} name used only once` });
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, index, "name"],
+        message: `a unique ${what} name`,
+      });
     }
   });
 }

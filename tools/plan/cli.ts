@@ -44,11 +44,14 @@ export function parseCliArguments(argv: string[]): CliArguments | "help" {
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new UserInputError([`command line: ${(error as Error).message.replace(/\. To specify.*$/s, "")}\n${USAGE}`]);
+    throw new UserInputError([
+      `command line: ${(error as Error).message.replace(/\. To specify.*$/s, "")}\n${USAGE}`,
+    ]);
   }
   if (values.help) return "help";
   const stack = values.stack as string | undefined;
-  if (!stack) throw new UserInputError([`command line: --stack: expected a stack name, found nothing\n${USAGE}`]);
+  if (!stack)
+    throw new UserInputError([`command line: --stack: expected a stack name, found nothing\n${USAGE}`]);
   if (!STACK_NAME.test(stack)) {
     throw new UserInputError([
       `command line: --stack: expected a stack name of letters, digits, '-', '_' or '.', found ${JSON.stringify(stack)}`,
@@ -72,7 +75,8 @@ export async function main(argv: string[]): Promise<number> {
     const plan = await planStack({ stack: args.stack, stackFile: args.stackFile });
     console.log(renderPlanText(plan.result));
     if (args.json) writeOutput(args.json, `${JSON.stringify(plan.result, null, 2)}\n`);
-    const mandatory = plan.result.policy?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
+    const mandatory =
+      plan.result.policy?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
     return mandatory > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof UserInputError) {
@@ -87,7 +91,9 @@ function writeOutput(file: string, text: string): void {
   try {
     writeFileSync(file, text);
   } catch (error) {
-    throw new UserInputError([`${file}: (file): expected a writable output path, found ${(error as NodeJS.ErrnoException).code ?? error}`]);
+    throw new UserInputError([
+      `${file}: (file): expected a writable output path, found ${(error as NodeJS.ErrnoException).code ?? error}`,
+    ]);
   }
 }
 

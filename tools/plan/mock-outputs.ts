@@ -95,7 +95,10 @@ export function mockResourceState(type: string, logicalName: string, inputs: Inp
     }
     case "gcp:kms/cryptoKey:CryptoKey": {
       const keyRing = str(inputs.keyRing) ?? `projects/${project}/locations/${region}/keyRings/mock`;
-      return with_(`${keyRing}/cryptoKeys/${name}`, { name, primary: { name: `${keyRing}/cryptoKeys/${name}/cryptoKeyVersions/1` } });
+      return with_(`${keyRing}/cryptoKeys/${name}`, {
+        name,
+        primary: { name: `${keyRing}/cryptoKeys/${name}/cryptoKeyVersions/1` },
+      });
     }
     case "gcp:logging/projectBucketConfig:ProjectBucketConfig": {
       const location = str(inputs.location) ?? "global";
@@ -137,16 +140,22 @@ export function mockResourceState(type: string, logicalName: string, inputs: Inp
     }
     case "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": {
       const id = `projects/${project}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId) ?? name}`;
-      return with_(id, { name: `projects/${stableDigits(12, "project", project)}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId) ?? name}`, state: "ACTIVE" });
+      return with_(id, {
+        name: `projects/${stableDigits(12, "project", project)}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId) ?? name}`,
+        state: "ACTIVE",
+      });
     }
     case "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": {
       const pool = str(inputs.workloadIdentityPoolId) ?? "pool";
       const provider = str(inputs.workloadIdentityPoolProviderId) ?? name;
       const number = stableDigits(12, "project", project);
-      return with_(`projects/${project}/locations/global/workloadIdentityPools/${pool}/providers/${provider}`, {
-        name: `projects/${number}/locations/global/workloadIdentityPools/${pool}/providers/${provider}`,
-        state: "ACTIVE",
-      });
+      return with_(
+        `projects/${project}/locations/global/workloadIdentityPools/${pool}/providers/${provider}`,
+        {
+          name: `projects/${number}/locations/global/workloadIdentityPools/${pool}/providers/${provider}`,
+          state: "ACTIVE",
+        },
+      );
     }
     case "gcp:storage/bucket:Bucket":
       return with_(name, {

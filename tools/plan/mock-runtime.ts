@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PlannedResource } from "./model";
 import { mockInvokeResult, mockResourceState } from "./mock-outputs";
+import type { PlannedResource } from "./model";
 
 /** Pulumi's wire marker for a secret value inside a serialized property map. */
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -93,7 +93,13 @@ function engineUrn(this: unknown, parent: string, type: string, name: string): s
 }
 
 /** The engine's URN rule: the parent's qualified type chain, `$`-joined, without the root stack. */
-export function urnFor(stack: string, project: string, parentUrn: string, type: string, name: string): string {
+export function urnFor(
+  stack: string,
+  project: string,
+  parentUrn: string,
+  type: string,
+  name: string,
+): string {
   let qualifiedType = type;
   if (parentUrn) {
     const parentQualifiedType = parentUrn.split("::")[2];
@@ -131,7 +137,8 @@ function toPlannedResource(req: RegisterRequestLike, stack: string, project: str
 
 /** Replaces Pulumi secret envelopes with "[secret]" and resource references with their URN. */
 function redactSecrets(value: unknown, path: string, secretPaths: string[]): unknown {
-  if (Array.isArray(value)) return value.map((item, index) => redactSecrets(item, `${path}[${index}]`, secretPaths));
+  if (Array.isArray(value))
+    return value.map((item, index) => redactSecrets(item, `${path}[${index}]`, secretPaths));
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
   if (record[SECRET_SIG_KEY] === SECRET_SIG_VALUE) {

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { type LoadedStackConfig, readStackFile, stackFilePath } from "../../stacks/config/load";
 import { definePlatform } from "../../stacks/platform";
 import { runUnderMocks } from "./mock-runtime";
-import type { PlanResult, PlannedResource } from "./model";
+import type { PlannedResource, PlanResult } from "./model";
 
 /** The Pulumi project name (`name` in Pulumi.yaml); part of every URN. */
 export const PROJECT_NAME = "platform";

@@ -1,9 +1,11 @@
-import type { PlanResult, PlannedResource } from "./model";
+import type { PlannedResource, PlanResult } from "./model";
 
 /** Renders the plan for a terminal: tree by component, counts by type. */
 export function renderPlanText(result: PlanResult): string {
   const lines: string[] = [];
-  lines.push(`Offline plan of stack ${result.stack} (project ${result.project}): ${result.summary.resourceCount} resources`);
+  lines.push(
+    `Offline plan of stack ${result.stack} (project ${result.project}): ${result.summary.resourceCount} resources`,
+  );
   lines.push("");
   lines.push(...renderTree(result.resources));
   lines.push("");
@@ -15,6 +17,9 @@ export function renderPlanText(result: PlanResult): string {
   return lines.join("\n");
 }
 
+/** Above this many siblings of one type, the tree shows one summary line instead of each. */
+const COLLAPSE_ABOVE = 4;
+
 export function renderTree(resources: PlannedResource[]): string[] {
   const children = new Map<string | null, PlannedResource[]>();
   for (const resource of resources) {
@@ -23,22 +28,55 @@ export function renderTree(resources: PlannedResource[]): string[] {
     children.set(resource.parent, siblings);
   }
   const lines: string[] = [];
-  const walk = (resource: PlannedResource, prefix: string, last: boolean, depth: number): void => {
-    const branch = depth === 0 ? "" : last ? "└─ " : "├─ ";
+  const walk = (resource: PlannedResource, prefix: string, branch: string, childPrefix: string): void => {
     const kids = children.get(resource.urn) ?? [];
-    const flags = [resource.protect ? "protected" : "", !resource.custom && kids.length > 0 ? `${countDescendants(resource.urn, children)} resources` : ""]
+    const flags = [
+      resource.protect ? "protected" : "",
+      !resource.custom && kids.length > 0 ? `${countDescendants(resource.urn, children)} resources` : "",
+    ]
       .filter(Boolean)
       .join(", ");
     lines.push(`${prefix}${branch}${resource.name}  ${resource.type}${flags ? `  [${flags}]` : ""}`);
-    const nextPrefix = depth === 0 ? "" : `${prefix}${last ? "   " : "│  "}`;
-    // Components first, then custom resources by type, so a component reads as a unit.
-    const ordered = [...kids].sort(
-      (a, b) => Number(a.custom) - Number(b.custom) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
-    );
-    ordered.forEach((kid, index) => walk(kid, nextPrefix, index === ordered.length - 1, depth + 1));
+    const entries = treeEntries(kids);
+    entries.forEach((entry, index) => {
+      const last = index === entries.length - 1;
+      const kidBranch = last ? "└─ " : "├─ ";
+      const kidPrefix = `${childPrefix}${last ? "   " : "│  "}`;
+      if ("collapsed" in entry) {
+        const protectedCount = entry.collapsed.filter((kid) => kid.protect).length;
+        const note = protectedCount > 0 ? `, ${protectedCount} protected` : "";
+        lines.push(`${childPrefix}${kidBranch}${entry.collapsed.length} × ${entry.type}${note}`);
+      } else {
+        walk(entry.resource, childPrefix, kidBranch, kidPrefix);
+      }
+    });
   };
-  for (const root of children.get(null) ?? []) walk(root, "", true, 0);
+  for (const root of children.get(null) ?? []) walk(root, "", "", "");
   return lines;
+}
+
+type TreeEntry = { resource: PlannedResource } | { type: string; collapsed: PlannedResource[] };
+
+/** Components first, then custom resources by type; long runs of one type fold into one line. */
+function treeEntries(kids: PlannedResource[]): TreeEntry[] {
+  const ordered = [...kids].sort(
+    (a, b) =>
+      Number(a.custom) - Number(b.custom) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
+  );
+  const entries: TreeEntry[] = [];
+  for (let index = 0; index < ordered.length; ) {
+    const first = ordered[index];
+    let end = index;
+    while (end < ordered.length && ordered[end].type === first.type && ordered[end].custom) end++;
+    if (end - index > COLLAPSE_ABOVE) {
+      entries.push({ type: first.type, collapsed: ordered.slice(index, end) });
+      index = end;
+    } else {
+      entries.push({ resource: first });
+      index += 1;
+    }
+  }
+  return entries;
 }
 
 function countDescendants(urn: string, children: Map<string | null, PlannedResource[]>): number {

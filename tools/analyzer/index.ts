@@ -1,0 +1,330 @@
+/**
+ * Runs a real CrossGuard policy pack over the real Analyzer protocol, offline, doing the engine's
+ * part: start the pack, handshake, configureStack, getAnalyzerInfo, configure with the reconciled
+ * `--policy-pack-config`, remediate/analyze each resource, analyzeStack once, then kill the pack.
+ * Engine sources and deliberate differences: docs/decisions/0003-offline-policy-engine.md.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as grpc from "@grpc/grpc-js";
+import { parse as parseYaml } from "yaml";
+import type { PlannedResource, PolicyReport, PolicyViolation, Severity } from "../plan/model";
+import {
+  AnalyzerConnection,
+  type AnalyzerInfo,
+  analyzeRequest,
+  analyzeStackRequest,
+  configureRequest,
+  type Diagnostic,
+  decodeAnalyzerInfo,
+  decodeDiagnostics,
+  decodeRemediations,
+  handshakeRequest,
+  isUnimplemented,
+  stackConfigureRequest,
+} from "./client";
+import { PolicyConfigError, PolicyPackError } from "./errors";
+import { type PackEnvironment, type PolicyPackProcess, startPolicyPack } from "./pack-process";
+import { engineProperties } from "./properties";
+import {
+  type AnalyzerPolicyInfo,
+  allPoliciesKey,
+  findUnknownPolicyNames,
+  type PolicyPackConfig,
+  parsePolicyPackConfig,
+  reconcilePolicyPackConfig,
+} from "./reconcile";
+
+export { PolicyConfigError, PolicyPackError } from "./errors";
+export type { AnalyzerPolicyInfo, PolicyConfigEntry, PolicyPackConfig, ReconciledConfig } from "./reconcile";
+export { findUnknownPolicyNames, parsePolicyPackConfig, reconcilePolicyPackConfig } from "./reconcile";
+
+export interface RunPolicyPackOptions {
+  /** The folder holding PulumiPolicy.yaml, package.json and the pack's index.ts. */
+  packDir: string;
+  /** A `--policy-pack-config` JSON file; without one the pack runs on its own defaults. */
+  configFile?: string;
+  stack: string;
+  project: string;
+  /** Defaults to "organization", the name the engine reports for a local backend. */
+  organization?: string;
+  /** true for `pulumi preview`. */
+  dryRun: boolean;
+  /** Every registered resource, in registration order (the root stack first). */
+  resources: readonly PlannedResource[];
+  /** Stack config (`ns:key` → value), as configureStack and PULUMI_CONFIG carry it. */
+  stackConfig?: Record<string, string>;
+  /** Keys of `stackConfig` that are secrets. */
+  configSecretKeys?: string[];
+  /** Stack tags, readable by policies as `args.stackTags`. */
+  stackTags?: Record<string, string>;
+  /** Analyze calls in flight at once. */
+  concurrency?: number;
+  /** How long the pack may take to print its port (ts-node type-checks the pack first). */
+  startTimeoutMs?: number;
+}
+
+export interface PolicyRunTimings {
+  /** Spawn until the port is printed. */
+  startMs: number;
+  /** All remediate/analyze calls. */
+  analyzeMs: number;
+  analyzeStackMs: number;
+}
+
+export interface PolicyRunResult extends PolicyReport {
+  /** The pack's policies, sorted by name, with the levels in force after configure. */
+  policies: AnalyzerPolicyInfo[];
+  timings: PolicyRunTimings;
+}
+
+const defaultConcurrency = 48;
+const defaultStartTimeoutMs = 120_000;
+/** What the real engine answers as its address; the pack never dials it (see pack-process.ts). */
+const engineAddress = "127.0.0.1:0";
+
+interface PolicyProject {
+  version?: string;
+}
+
+/** LoadPolicyPack: the engine refuses a folder without PulumiPolicy.yaml before starting anything. */
+function readPolicyProject(packDir: string): PolicyProject {
+  const file = path.join(packDir, "PulumiPolicy.yaml");
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new PolicyPackError(
+      `failed to load Pulumi policy project located at "${packDir}": ${file} not found`,
+    );
+  }
+  const project = (parseYaml(text) ?? {}) as Record<string, unknown>;
+  return typeof project.version === "string" && project.version !== "" ? { version: project.version } : {};
+}
+
+function readConfigFile(file: string): PolicyPackConfig | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const found =
+      code === "ENOENT" ? "no such file" : `an unreadable file (${code ?? (error as Error).message})`;
+    throw new PolicyConfigError(file, [`(root): expected a policy pack config file (JSON), found ${found}`]);
+  }
+  return parsePolicyPackConfig(text, file);
+}
+
+/** Runs `work` over the items with at most `limit` promises in flight; results keep item order. */
+async function mapBounded<Item, Result>(
+  items: readonly Item[],
+  limit: number,
+  work: (item: Item) => Promise<Result>,
+): Promise<Result[]> {
+  const results = new Array<Result>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+function rpcDetails(error: unknown): string {
+  const serviceError = error as Partial<grpc.ServiceError>;
+  return serviceError.details || serviceError.message || String(error);
+}
+
+export async function runPolicyPack(options: RunPolicyPackOptions): Promise<PolicyRunResult> {
+  const packDir = path.resolve(options.packDir);
+  const project = readPolicyProject(packDir);
+  // A bad config file is the user's mistake: report it before paying for the pack's start-up.
+  const fileConfig = options.configFile ? readConfigFile(options.configFile) : undefined;
+  const identity = {
+    stack: options.stack,
+    project: options.project,
+    organization: options.organization ?? "organization",
+    dryRun: options.dryRun,
+  };
+  const environment: PackEnvironment = { ...identity, config: options.stackConfig ?? {} };
+
+  const startedAt = performance.now();
+  const pack = await startPolicyPack(packDir, environment, options.startTimeoutMs ?? defaultStartTimeoutMs);
+  const startMs = performance.now() - startedAt;
+  const client = new AnalyzerConnection(pack.port);
+  try {
+    return await analyzeWithPack(pack, client, options, identity, project, fileConfig, startMs);
+  } finally {
+    client.close();
+    await pack.stop();
+  }
+}
+
+async function analyzeWithPack(
+  pack: PolicyPackProcess,
+  client: AnalyzerConnection,
+  options: RunPolicyPackOptions,
+  identity: { stack: string; project: string; organization: string; dryRun: boolean },
+  project: PolicyProject,
+  fileConfig: PolicyPackConfig | undefined,
+  startMs: number,
+): Promise<PolicyRunResult> {
+  const packDir = path.resolve(options.packDir);
+  // Every RPC races the process: a pack that dies mid-run fails fast, quoting its stderr.
+  const rpc = async <Response>(what: string, pending: Promise<Response>): Promise<Response> => {
+    try {
+      return await Promise.race([pending, pack.exited]);
+    } catch (error) {
+      if (error instanceof PolicyPackError) throw error;
+      throw new PolicyPackError(
+        `policy pack at "${packDir}" failed ${what}: ${rpcDetails(error)}`,
+        pack.stderrTail(),
+      );
+    }
+  };
+  // Handshake, ConfigureStack and AnalyzeStack are optional in the protocol: Unimplemented is fine.
+  const unlessUnimplemented = <Response>(pending: Promise<Response>) =>
+    pending.catch((error: unknown) => {
+      if (isUnimplemented(error)) return undefined;
+      throw error;
+    });
+
+  await rpc("the handshake", unlessUnimplemented(client.handshake(handshakeRequest(engineAddress, packDir))));
+  await rpc(
+    "configureStack",
+    unlessUnimplemented(
+      client.configureStack(
+        stackConfigureRequest({
+          ...identity,
+          tags: options.stackTags ?? {},
+          config: options.stackConfig ?? {},
+          configSecretKeys: options.configSecretKeys ?? [],
+        }),
+      ),
+    ),
+  );
+
+  const info: AnalyzerInfo = decodeAnalyzerInfo(await rpc("getAnalyzerInfo", client.getAnalyzerInfo()));
+  const version = project.version ?? info.version;
+  const configFile = options.configFile;
+
+  if (!info.supportsConfig) {
+    if (configFile)
+      throw new PolicyConfigError(configFile, [`(root): policy pack "${info.name}" does not support config`]);
+  } else {
+    const unknown = findUnknownPolicyNames(info.policies, fileConfig);
+    if (unknown.length > 0) {
+      const names = info.policies.map((policy) => policy.name).join(", ");
+      throw new PolicyConfigError(
+        configFile,
+        unknown.map(
+          (name) =>
+            `${name}: expected a policy of pack "${info.name}" (${names}) or "${allPoliciesKey}", found an unknown name`,
+        ),
+      );
+    }
+    const reconciled = reconcilePolicyPackConfig(info.policies, info.initialConfig, fileConfig);
+    if (reconciled.validationErrors.length > 0)
+      throw new PolicyConfigError(configFile, reconciled.validationErrors);
+    const levelless = Object.entries(reconciled.config).filter(([, entry]) => entry.enforcementLevel === "");
+    if (levelless.length > 0) {
+      // The engine's Configure rejects these with `invalid enforcement level ""`.
+      throw new PolicyConfigError(
+        configFile,
+        levelless.map(([name]) => `${name}: expected an enforcementLevel beside the settings, found none`),
+      );
+    }
+    if (Object.keys(reconciled.config).length > 0) {
+      await rpc("configure", client.configure(configureRequest(reconciled.config)));
+    }
+    for (const policy of info.policies) {
+      const level = reconciled.config[policy.name]?.enforcementLevel;
+      if (level) policy.enforcementLevel = level;
+    }
+  }
+
+  const severityOf = new Map(info.policies.map((policy) => [policy.name, policy.severity] as const));
+  const toViolation = (diagnostic: Diagnostic, urn: string): PolicyViolation => ({
+    policyName: diagnostic.policyName,
+    // The engine reports a violation at remediate level as mandatory.
+    enforcementLevel: diagnostic.enforcementLevel === "remediate" ? "mandatory" : diagnostic.enforcementLevel,
+    // A diagnostic without a severity takes its policy's (getPolicySeverity).
+    severity: diagnostic.severity || severityOf.get(diagnostic.policyName) || ("" as Severity),
+    urn,
+    message: diagnostic.message.trimEnd(),
+  });
+
+  const byUrn = new Map(options.resources.map((resource) => [resource.urn, resource] as const));
+  // Remediate is a no-op unless some policy runs at that level; skipping it then saves a round trip.
+  const remediating = info.policies.some((policy) => policy.enforcementLevel === "remediate");
+  const finalProperties = new Map<string, Record<string, unknown>>();
+
+  const analyzeStartedAt = performance.now();
+  const perResource = await mapBounded(
+    options.resources,
+    options.concurrency ?? defaultConcurrency,
+    async (resource) => {
+      const violations: PolicyViolation[] = [];
+      let properties = engineProperties(resource);
+      if (remediating) {
+        const response = await rpc(
+          `to remediate ${resource.urn}`,
+          client.remediate(analyzeRequest(resource, byUrn, properties)),
+        );
+        for (const remediation of decodeRemediations(response)) {
+          if (remediation.diagnostic !== "") {
+            violations.push({
+              policyName: remediation.policyName,
+              enforcementLevel: "advisory",
+              severity: severityOf.get(remediation.policyName) ?? "",
+              urn: resource.urn,
+              message: remediation.diagnostic.trimEnd(),
+            });
+          } else if (remediation.properties) {
+            properties = remediation.properties;
+          }
+        }
+      }
+      finalProperties.set(resource.urn, properties);
+      const response = await rpc(
+        `to analyze ${resource.urn}`,
+        client.analyze(analyzeRequest(resource, byUrn, properties)),
+      );
+      // The engine reports per-resource diagnostics at the analyzed resource's URN, whatever they say.
+      for (const diagnostic of decodeDiagnostics(response))
+        violations.push(toViolation(diagnostic, resource.urn));
+      return violations;
+    },
+  );
+  const analyzeMs = performance.now() - analyzeStartedAt;
+
+  const stackStartedAt = performance.now();
+  const stackViolations: PolicyViolation[] = [];
+  const stackResponse = await rpc(
+    "analyzeStack",
+    unlessUnimplemented(
+      client.analyzeStack(
+        analyzeStackRequest(
+          options.resources,
+          byUrn,
+          (resource) => finalProperties.get(resource.urn) ?? engineProperties(resource),
+        ),
+      ),
+    ),
+  );
+  for (const diagnostic of stackResponse ? decodeDiagnostics(stackResponse) : []) {
+    stackViolations.push(toViolation(diagnostic, diagnostic.urn));
+  }
+  const analyzeStackMs = performance.now() - stackStartedAt;
+
+  return {
+    pack: { name: info.name, version },
+    violations: [...perResource.flat(), ...stackViolations],
+    exemptions: [],
+    policies: info.policies,
+    timings: { startMs, analyzeMs, analyzeStackMs },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * Starts a Node.js policy pack the way the Pulumi engine does (NewPolicyAnalyzer's legacy path,
+ * which Node packs still take): `node <@pulumi/pulumi/cmd/run-policy-pack> <engine> <pack dir>`
+ * with cwd = the pack folder, the caller's environment plus the stack's PULUMI_* variables, and the
+ * gRPC port read from the first line of stdout.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { PolicyPackError } from "./errors";
+
+/** What the engine puts in the pack's environment (constructEnv in analyzer_plugin.go). */
+export interface PackEnvironment {
+  organization: string;
+  project: string;
+  stack: string;
+  dryRun: boolean;
+  /** Stack config as `pulumi.Config` reads it (PULUMI_CONFIG, JSON of `ns:key` to string). */
+  config?: Record<string, string>;
+}
+
+export interface PolicyPackProcess {
+  readonly port: number;
+  readonly pid: number;
+  /** The last lines the pack wrote to stderr. */
+  stderrTail(): string;
+  /** Rejects with a PolicyPackError once the process exits, whatever the exit code. */
+  readonly exited: Promise<never>;
+  /** Kills the process (SIGKILL: a pack holds no state worth flushing) and waits for it. */
+  stop(): Promise<void>;
+}
+
+const stderrTailLines = 30;
+
+/**
+ * Run-policy-pack ignores its first argument (it shifts it away and never dials back: the SDK only
+ * talks to an engine named in PULUMI_NODEJS_ENGINE, which the engine does not set for packs), so any
+ * well-formed address is faithful.
+ */
+const unusedEngineAddress = "127.0.0.1:0";
+
+function engineEnvironment(environment: PackEnvironment): NodeJS.ProcessEnv {
+  const extra: Record<string, string> = {};
+  const setIfPresent = (key: string, value: string) => {
+    if (value !== "") extra[key] = value;
+  };
+  const config = environment.config ?? {};
+  if (Object.keys(config).length > 0) extra.PULUMI_CONFIG = JSON.stringify(config);
+  const dryRun = String(environment.dryRun);
+  setIfPresent("PULUMI_NODEJS_ORGANIZATION", environment.organization);
+  setIfPresent("PULUMI_NODEJS_PROJECT", environment.project);
+  setIfPresent("PULUMI_NODEJS_STACK", environment.stack);
+  setIfPresent("PULUMI_NODEJS_DRY_RUN", dryRun);
+  setIfPresent("PULUMI_ORGANIZATION", environment.organization);
+  setIfPresent("PULUMI_PROJECT", environment.project);
+  setIfPresent("PULUMI_STACK", environment.stack);
+  setIfPresent("PULUMI_DRY_RUN", dryRun);
+  return { ...process.env, ...extra };
+}
+
+/** The pulumi-analyzer-policy shim resolves run-policy-pack from the pack folder, as this does. */
+function resolveRunPolicyPack(packDir: string): string {
+  try {
+    const requireFromPack = createRequire(path.join(packDir, "package.json"));
+    return requireFromPack.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+  } catch {
+    throw new PolicyPackError(
+      `it looks like the policy pack's dependencies are not installed; try running npm install in "${packDir}"`,
+    );
+  }
+}
+
+export async function startPolicyPack(
+  packDir: string,
+  environment: PackEnvironment,
+  startTimeoutMs: number,
+): Promise<PolicyPackProcess> {
+  const absolutePackDir = path.resolve(packDir);
+  const runPolicyPack = resolveRunPolicyPack(absolutePackDir);
+  const child: ChildProcess = spawn(process.execPath, [runPolicyPack, unusedEngineAddress, absolutePackDir], {
+    cwd: absolutePackDir,
+    env: engineEnvironment(environment),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+
+  let stderrLines: string[] = [];
+  let stderrPartial = "";
+  child.stderr!.setEncoding("utf8");
+  child.stderr!.on("data", (chunk: string) => {
+    const lines = (stderrPartial + chunk).split("\n");
+    stderrPartial = lines.pop() ?? "";
+    stderrLines = stderrLines.concat(lines).slice(-stderrTailLines);
+  });
+  const stderrTail = () => [...stderrLines, stderrPartial].filter((line) => line !== "").join("\n");
+
+  // Killing the child if this process goes away keeps no orphan pack listening on a port.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+
+  let exitDescription: string | undefined;
+  const exitedOnce = new Promise<string>((resolve) => {
+    child.once("exit", (code, signal) => {
+      exitDescription = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      process.removeListener("exit", killOnExit);
+      resolve(exitDescription);
+    });
+    child.once("error", (error) => {
+      exitDescription = `could not be started: ${error.message}`;
+      process.removeListener("exit", killOnExit);
+      resolve(exitDescription);
+    });
+  });
+  // Wait for stderr to drain before quoting it, or the tail may miss the pack's last words.
+  const stderrClosed = new Promise<void>((resolve) => child.stderr!.once("close", () => resolve()));
+  const exited = exitedOnce.then(async (description) => {
+    await Promise.race([stderrClosed, new Promise((resolve) => setTimeout(resolve, 500))]);
+    throw new PolicyPackError(`policy pack at "${absolutePackDir}" ${description}`, stderrTail());
+  });
+  exited.catch(() => {});
+
+  const stop = async () => {
+    if (exitDescription === undefined) {
+      child.kill("SIGKILL");
+      await exitedOnce;
+    }
+  };
+
+  const port = await new Promise<number>((resolve, reject) => {
+    let stdout = "";
+    const timer = setTimeout(() => {
+      reject(
+        new PolicyPackError(
+          `policy pack at "${absolutePackDir}" printed no gRPC port within ${startTimeoutMs} ms`,
+          stderrTail(),
+        ),
+      );
+    }, startTimeoutMs);
+    child.stdout!.setEncoding("utf8");
+    const onData = (chunk: string) => {
+      stdout += chunk;
+      const newline = stdout.indexOf("\n");
+      if (newline < 0) return;
+      clearTimeout(timer);
+      child.stdout!.removeListener("data", onData);
+      // Later stdout (policies' console.log) is drained and dropped, as the engine only logs it.
+      child.stdout!.resume();
+      const first = stdout.slice(0, newline).trim();
+      const parsed = Number(first);
+      if (Number.isInteger(parsed) && parsed > 0 && parsed < 65536) resolve(parsed);
+      else
+        reject(
+          new PolicyPackError(
+            `policy pack at "${absolutePackDir}" printed "${first}" instead of a port`,
+            stderrTail(),
+          ),
+        );
+    };
+    child.stdout!.on("data", onData);
+    exited.catch((error: unknown) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+
+  return { port, pid: child.pid ?? -1, stderrTail, exited, stop };
+}

@@ -127,9 +127,10 @@ function renderSection(section: Section, shown: number): string {
 }
 
 /**
- * Chooses how many rows of each section to show so that the body fits `maxLength`: sections are
- * filled in order (riskiest first); a section that runs out of room ends with an "N more not shown"
- * line. Rows are whole strings, so a table row or an HTML tag is never cut.
+ * Chooses how many rows of each section to show so that the body fits `maxLength`. Rows are handed
+ * out one per section per round (riskiest section first in each round), so small sections are shown
+ * whole and a huge one cannot crowd out the others. A section that runs out of room ends with an
+ * "N more not shown" line. Rows are whole strings: a table row or an HTML tag is never cut.
  */
 function fitSections(sections: readonly Section[], preamble: string, maxLength: number): string {
   // With no rows shown, each section's "not shown" line carries the largest possible count, so this
@@ -137,16 +138,22 @@ function fitSections(sections: readonly Section[], preamble: string, maxLength: 
   let remaining = maxLength - preamble.length;
   for (const section of sections) remaining -= renderSection(section, 0).length;
   if (remaining < 0) throw new Error(`plan summary skeleton alone exceeds ${maxLength} characters`);
-  const shownCounts = sections.map((section) => {
-    let shown = 0;
-    for (const row of section.rows) {
-      const cost = row.length + 1 + (shown === 0 ? section.tableHeader.length + 1 : 0);
-      if (cost > remaining) break;
+  const shownCounts = sections.map(() => 0);
+  const open = new Set(sections.map((_, index) => index).filter((index) => sections[index]!.rows.length > 0));
+  while (open.size > 0) {
+    for (const index of [...open]) {
+      const section = sections[index]!;
+      const shown = shownCounts[index]!;
+      const cost = section.rows[shown]!.length + 1 + (shown === 0 ? section.tableHeader.length + 1 : 0);
+      if (cost > remaining) {
+        open.delete(index);
+        continue;
+      }
       remaining -= cost;
-      shown++;
+      shownCounts[index] = shown + 1;
+      if (shown + 1 === section.rows.length) open.delete(index);
     }
-    return shown;
-  });
+  }
   const body =
     preamble + sections.map((section, index) => renderSection(section, shownCounts[index]!)).join("");
   return `${body.trimEnd()}\n`;

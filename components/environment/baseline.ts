@@ -32,7 +32,12 @@ export const VIEWER_ROLES = [
  * alerts, and changes go through the deploy pipeline.
  */
 export function developerRoles(tier: Tier): string[] {
-  const observe = [...VIEWER_ROLES, "roles/monitoring.editor", "roles/errorreporting.user", "roles/cloudtrace.user"];
+  const observe = [
+    ...VIEWER_ROLES,
+    "roles/monitoring.editor",
+    "roles/errorreporting.user",
+    "roles/cloudtrace.user",
+  ];
   if (tier === "prod") return observe;
   return [...observe, "roles/container.developer", "roles/cloudsql.client", "roles/logging.privateLogViewer"];
 }
@@ -65,7 +70,12 @@ export function labelValue(value: string): string {
     .slice(0, 63);
 }
 
-export function environmentLabels(tier: Tier, team: string, costCenter: string, extra: Record<string, string> = {}) {
+export function environmentLabels(
+  tier: Tier,
+  team: string,
+  costCenter: string,
+  extra: Record<string, string> = {},
+) {
   return {
     ...extra,
     team: labelValue(team),

@@ -89,8 +89,9 @@ export class GcpEnvironment extends pulumi.ComponentResource {
   readonly labels: Record<string, string>;
 
   constructor(name: string, args: GcpEnvironmentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("platform:environment:GcpEnvironment", name, {}, opts);
+    // Validate before registering, so a refused environment leaves nothing half-declared.
     validateArgs(name, args);
+    super("platform:environment:GcpEnvironment", name, {}, opts);
     const defaults = TIER_DEFAULTS[args.tier];
     const protection = args.deletionProtection ?? defaults.deletionProtection;
     const deletionPolicy = protection ? "PREVENT" : "DELETE";
@@ -312,7 +313,9 @@ export class GcpEnvironment extends pulumi.ComponentResource {
           projects: [pulumi.interpolate`projects/${projectNumber}`],
           creditTypesTreatment: "INCLUDE_ALL_CREDITS",
         },
-        amount: { specifiedAmount: { currencyCode: args.budget.currency ?? "USD", units: String(args.budget.amount) } },
+        amount: {
+          specifiedAmount: { currencyCode: args.budget.currency ?? "USD", units: String(args.budget.amount) },
+        },
         thresholdRules: BUDGET_THRESHOLDS.map((rule) => ({ ...rule })),
         allUpdatesRule: {
           monitoringNotificationChannels: [...(args.budget.notificationChannels ?? []), ...emailChannels],
@@ -324,7 +327,9 @@ export class GcpEnvironment extends pulumi.ComponentResource {
 
     // IAM: groups only, predefined roles only, additive (never authoritative over the project).
     const bindings = [
-      ...(args.groups?.viewers ?? []).flatMap((group) => VIEWER_ROLES.map((role) => ({ group, role, kind: "viewer" }))),
+      ...(args.groups?.viewers ?? []).flatMap((group) =>
+        VIEWER_ROLES.map((role) => ({ group, role, kind: "viewer" })),
+      ),
       ...(args.groups?.developers ?? []).flatMap((group) =>
         developerRoles(args.tier).map((role) => ({ group, role, kind: "developer" })),
       ),
@@ -357,20 +362,24 @@ export class GcpEnvironment extends pulumi.ComponentResource {
 }
 
 /** Refuses arguments that would create an unsafe environment, before anything is declared. */
-function validateArgs(name: string, args: GcpEnvironmentArgs): void {
+export function validateArgs(name: string, args: GcpEnvironmentArgs): void {
   const problems: string[] = [];
   if (!args.adoptExistingProject && args.folderId === undefined) {
     problems.push("folderId is required to create a project (or set adoptExistingProject)");
   }
   if (args.subnets.length === 0) problems.push("at least one subnet is required");
-  if (args.keyRotationDays !== undefined && (args.keyRotationDays < 1 || args.keyRotationDays > MAX_KEY_ROTATION_DAYS)) {
+  if (
+    args.keyRotationDays !== undefined &&
+    (args.keyRotationDays < 1 || args.keyRotationDays > MAX_KEY_ROTATION_DAYS)
+  ) {
     problems.push(`keyRotationDays must be 1-${MAX_KEY_ROTATION_DAYS}, got ${args.keyRotationDays}`);
   }
   if (args.tier === "prod" && args.deletionProtection === false) {
     problems.push("deletionProtection cannot be false in prod");
   }
   for (const group of [...(args.groups?.viewers ?? []), ...(args.groups?.developers ?? [])]) {
-    if (!/^[^@\s:]+@[^@\s]+$/.test(group)) problems.push(`group "${group}" must be a group email address, without a prefix`);
+    if (!/^[^@\s:]+@[^@\s]+$/.test(group))
+      problems.push(`group "${group}" must be a group email address, without a prefix`);
   }
   if (args.flowLogSampling !== undefined && (args.flowLogSampling <= 0 || args.flowLogSampling > 1)) {
     problems.push(`flowLogSampling must be in (0, 1], got ${args.flowLogSampling}`);

@@ -17,7 +17,13 @@ export interface TierDefaults {
 }
 
 export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
-  dev: { logRetentionDays: 30, keyRotationDays: 90, deletionProtection: false, flowLogSampling: 0.1, keyDestroyScheduledDays: 1 },
+  dev: {
+    logRetentionDays: 30,
+    keyRotationDays: 90,
+    deletionProtection: false,
+    flowLogSampling: 0.1,
+    keyDestroyScheduledDays: 1,
+  },
   staging: {
     logRetentionDays: 90,
     keyRotationDays: 90,
@@ -25,7 +31,13 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
     flowLogSampling: 0.5,
     keyDestroyScheduledDays: 7,
   },
-  prod: { logRetentionDays: 400, keyRotationDays: 30, deletionProtection: true, flowLogSampling: 1, keyDestroyScheduledDays: 30 },
+  prod: {
+    logRetentionDays: 400,
+    keyRotationDays: 30,
+    deletionProtection: true,
+    flowLogSampling: 1,
+    keyDestroyScheduledDays: 30,
+  },
 };
 
 export const MAX_KEY_ROTATION_DAYS = 90;

@@ -54,7 +54,15 @@ export function parseStackFile(file: string, text: string): LoadedStackConfig {
     const offset = keyOffset(document, path) ?? node?.range?.[0] ?? parentNode?.range?.[0];
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
-  const root: unknown = document.toJS();
+  let root: unknown;
+  try {
+    // toJS resolves aliases and merge keys, and can still refuse (an alias to a missing anchor).
+    root = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new UserInputError([
+      `${file}: (YAML): expected valid YAML, found ${(error as Error).message.split("\n")[0]}`,
+    ]);
+  }
   if (root === null || typeof root !== "object" || Array.isArray(root)) {
     throw new UserInputError([
       `${file}: (top level): expected a mapping with a \`config\` key, found ${describeValue(root)}`,

@@ -47,7 +47,10 @@ describe("config mistakes name the file, the path, what was expected and what wa
   });
 
   it("an unknown key, with the near-miss", () => {
-    const text = devText.replace("      budget: { amount: 800 }", "      budget: { amount: 800 }\n      logRetentonDays: 10");
+    const text = devText.replace(
+      "      budget: { amount: 800 }",
+      "      budget: { amount: 800 }\n      logRetentonDays: 10",
+    );
     expect(problems(text)).toEqual([
       `${FILE}: platform:environments[1].logRetentonDays: expected no such key, found unknown key \`logRetentonDays\`; did you mean \`logRetentionDays\`? (line 45)`,
     ]);
@@ -68,7 +71,7 @@ describe("config mistakes name the file, the path, what was expected and what wa
   });
 
   it("a format", () => {
-    const text = devText.replace("orgId: \"102938475610\"", "orgId: acme-org");
+    const text = devText.replace('orgId: "102938475610"', "orgId: acme-org");
     expect(problems(text)).toEqual([
       `${FILE}: platform:organization.orgId: expected a numeric organization id in quotes, like "123456789012", found "acme-org" (line 9)`,
     ]);
@@ -115,7 +118,10 @@ describe("config mistakes name the file, the path, what was expected and what wa
   it("a project id longer than GCP allows", () => {
     const text = devText
       .replace("projectPrefix: acme", "projectPrefix: acmecorporat")
-      .replace("  platform:environments:\n    - name: platform", "  platform:environments:\n    - name: platform-observ");
+      .replace(
+        "  platform:environments:\n    - name: platform",
+        "  platform:environments:\n    - name: platform-observ",
+      );
     expect(problems(text)).toEqual([
       `${FILE}: platform:environments[0].name: expected a name short enough for the project id \`acmecorporat-platform-observ-dev\` (32 characters) to fit GCP's 30; or set projectId, found "platform-observ" (line 32)`,
     ]);
@@ -158,7 +164,9 @@ describe("config mistakes name the file, the path, what was expected and what wa
   });
 
   it("reports every problem at once", () => {
-    const text = devText.replace("platform:tier: dev", "platform:tier: 3").replace("amount: 600", "amount: -5");
+    const text = devText
+      .replace("platform:tier: dev", "platform:tier: 3")
+      .replace("amount: 600", "amount: -5");
     expect(problems(text)).toEqual([
       `${FILE}: platform:tier: expected one of "dev", "staging", "prod", found number 3 (line 5)`,
       `${FILE}: platform:environments[2].budget.amount: expected a number greater than 0, found number -5 (line 51)`,
@@ -166,7 +174,10 @@ describe("config mistakes name the file, the path, what was expected and what wa
   });
 
   it("a secure value is kept secret and never read offline", () => {
-    const text = devText.replace("  gcp:region: europe-west1\n", "  gcp:region: europe-west1\n  gcp:accessToken:\n    secure: v1:abc==\n");
+    const text = devText.replace(
+      "  gcp:region: europe-west1\n",
+      "  gcp:region: europe-west1\n  gcp:accessToken:\n    secure: v1:abc==\n",
+    );
     const loaded = parseStackFile(FILE, text);
     expect(loaded.secretKeys).toEqual(["gcp:accessToken"]);
     expect(loaded.engineConfig["gcp:accessToken"]).toBe("offline-plan-secret-placeholder");

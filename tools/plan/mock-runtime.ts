@@ -77,8 +77,22 @@ interface RegisterRequestLike {
   getProtect(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
-  getAliasesList?(): { getUrn?(): string; getSpec?(): { getName?(): string } | undefined }[];
+  getAliasesList?(): AliasLike[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface AliasLike {
+  getUrn(): string;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
 }
 
 interface MonitorLike {
@@ -128,11 +142,24 @@ function toPlannedResource(req: RegisterRequestLike, stack: string, project: str
   const dependencies = req.getDependenciesList();
   if (dependencies.length > 0) resource.dependencies = [...new Set(dependencies)];
   if (req.getProvider()) resource.provider = req.getProvider();
-  const aliases = (req.getAliasesList?.() ?? [])
-    .map((alias) => alias.getUrn?.() || alias.getSpec?.()?.getName?.() || "")
-    .filter((alias) => alias.length > 0);
+  const aliases = (req.getAliasesList?.() ?? []).map((alias) => aliasUrn(alias, resource, stack, project));
   if (aliases.length > 0) resource.aliases = aliases;
   return resource;
+}
+
+/** The old URN an alias points at: explicit, or the resource's own URN with the spec's changes. */
+function aliasUrn(alias: AliasLike, resource: PlannedResource, stack: string, project: string): string {
+  if (alias.getUrn()) return alias.getUrn();
+  const spec = alias.getSpec();
+  if (!spec) return resource.urn;
+  const parent = spec.getNoparent() ? "" : spec.getParenturn() || (resource.parent ?? "");
+  return urnFor(
+    spec.getStack() || stack,
+    spec.getProject() || project,
+    parent,
+    spec.getType() || resource.type,
+    spec.getName() || resource.name,
+  );
 }
 
 /** Replaces Pulumi secret envelopes with "[secret]" and resource references with their URN. */

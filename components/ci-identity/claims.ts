@@ -1,0 +1,249 @@
+/**
+ * Pure logic of the GitHub OIDC trust: the provider's attribute mapping and condition, the
+ * principalSet members that grant impersonation, the claims a job must present, and the checks that
+ * refuse unsafe input. Tested without Pulumi; the access simulator evaluates the same expressions.
+ */
+
+/** GitHub Actions' OIDC issuer. */
+export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+
+/** Google's limit on the mapped `google.subject`; a longer value fails the token exchange. */
+export const GOOGLE_SUBJECT_MAX_BYTES = 127;
+
+/**
+ * Events refused by the attribute condition. Both run in the base repository's context with its
+ * ref (the default branch) while acting on a pull request, possibly from a fork: a token from them
+ * would look like a main-branch token.
+ */
+export const REFUSED_EVENTS = ["pull_request_target", "workflow_run"] as const;
+
+/** The ref of the protected branch that may deploy. */
+export const DEFAULT_DEPLOY_REF = "refs/heads/main";
+
+/** Custom attributes that compose several claims, because a principalSet matches one value. */
+export const COMPOSITE_ATTRIBUTES = {
+  /** `<repository_id>/<event_name>`: pull request workflows of one repository. */
+  repositoryEvent: "repository_event",
+  /** `<repository_id>/<ref>`: workflows running on one branch of one repository. */
+  repositoryRef: "repository_ref",
+  /** `<repository_id>/<environment>/<ref>`: a job in one GitHub environment on one branch. */
+  deployTarget: "deploy_target",
+} as const;
+
+/**
+ * Attribute mapping of the GitHub provider (CEL, evaluated by Google on each token).
+ *
+ * `google.subject` is built from numeric claims only: GitHub ids are 64-bit integers (at most 20
+ * decimal digits), so the subject is at most 20+1+20+1+20 = 62 bytes, far from Google's 127, and
+ * names audit-log entries by repository and workflow run. `environment` is absent from jobs without
+ * an environment, so every use is guarded by `has()`: an unguarded reference fails the exchange.
+ */
+export function githubAttributeMapping(): Record<string, string> {
+  const environment = 'has(assertion.environment) ? assertion.environment : ""';
+  return {
+    "google.subject": 'assertion.repository_id + "/" + assertion.run_id + "/" + assertion.run_attempt',
+    "attribute.repository_id": "assertion.repository_id",
+    "attribute.repository_owner_id": "assertion.repository_owner_id",
+    "attribute.ref": "assertion.ref",
+    "attribute.event_name": "assertion.event_name",
+    "attribute.environment": environment,
+    "attribute.job_workflow_ref": "assertion.job_workflow_ref",
+    [`attribute.${COMPOSITE_ATTRIBUTES.repositoryEvent}`]:
+      'assertion.repository_id + "/" + assertion.event_name',
+    [`attribute.${COMPOSITE_ATTRIBUTES.repositoryRef}`]: 'assertion.repository_id + "/" + assertion.ref',
+    [`attribute.${COMPOSITE_ATTRIBUTES.deployTarget}`]: `assertion.repository_id + "/" + (${environment}) + "/" + assertion.ref`,
+  };
+}
+
+export interface ConditionInput {
+  /** Numeric id of the GitHub organization (`repository_owner_id`). */
+  organizationId: string;
+  /** Numeric ids of every repository the pool trusts. */
+  repositoryIds: readonly string[];
+}
+
+/**
+ * The provider's attribute condition, as top-level clauses joined by `&&` (the simulator reports
+ * the first false clause). Pins the organization and the repositories by numeric id, so a deleted
+ * and re-created repository or a renamed organization does not inherit access.
+ */
+export function githubAttributeCondition(input: ConditionInput): string {
+  const ids = [...new Set(input.repositoryIds)].sort().map((id) => JSON.stringify(id));
+  const events = REFUSED_EVENTS.map((event) => JSON.stringify(event));
+  return [
+    `assertion.repository_owner_id == ${JSON.stringify(input.organizationId)}`,
+    `assertion.repository_id in [${ids.join(", ")}]`,
+    `!(assertion.event_name in [${events.join(", ")}])`,
+  ].join(" && ");
+}
+
+/** `principalSet://iam.googleapis.com/<pool name>/attribute.<attribute>/<value>` */
+export function principalSet(poolName: string, attribute: string, value: string): string {
+  return `principalSet://iam.googleapis.com/${poolName}/attribute.${attribute}/${value}`;
+}
+
+/** The attribute values that may impersonate a preview identity: pull requests and the deploy branch. */
+export function previewAttributeValues(repositoryId: string, deployRef = DEFAULT_DEPLOY_REF) {
+  return [
+    { attribute: COMPOSITE_ATTRIBUTES.repositoryEvent, value: `${repositoryId}/pull_request` },
+    { attribute: COMPOSITE_ATTRIBUTES.repositoryRef, value: `${repositoryId}/${deployRef}` },
+  ];
+}
+
+/** The attribute value that may impersonate a deploy identity: one environment on the deploy branch. */
+export function deployAttributeValue(
+  repositoryId: string,
+  environment: string,
+  deployRef = DEFAULT_DEPLOY_REF,
+) {
+  return {
+    attribute: COMPOSITE_ATTRIBUTES.deployTarget,
+    value: `${repositoryId}/${environment}/${deployRef}`,
+  };
+}
+
+/** What a GitHub job must present to be let in, exported so a 403 can be compared against it. */
+export interface ExpectedClaims {
+  repository: string;
+  repository_id: string;
+  repository_owner_id: string;
+  /** Any of these events (for preview), or any event but the refused ones (for deploy). */
+  event_name?: string[];
+  ref?: string;
+  environment?: string;
+  refusedEvents: string[];
+}
+
+export function expectedPreviewClaims(
+  repository: string,
+  repositoryId: string,
+  organizationId: string,
+  deployRef = DEFAULT_DEPLOY_REF,
+): ExpectedClaims[] {
+  const base = {
+    repository,
+    repository_id: repositoryId,
+    repository_owner_id: organizationId,
+    refusedEvents: [...REFUSED_EVENTS],
+  };
+  return [
+    { ...base, event_name: ["pull_request"] },
+    { ...base, ref: deployRef },
+  ];
+}
+
+export function expectedDeployClaims(
+  repository: string,
+  repositoryId: string,
+  organizationId: string,
+  environment: string,
+  deployRef = DEFAULT_DEPLOY_REF,
+): ExpectedClaims {
+  return {
+    repository,
+    repository_id: repositoryId,
+    repository_owner_id: organizationId,
+    ref: deployRef,
+    environment,
+    refusedEvents: [...REFUSED_EVENTS],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input checks: every unsafe value is refused with the argument, what was expected and what was found.
+
+const NUMERIC_ID = /^[1-9][0-9]{0,19}$/;
+/** GitHub environment names we accept: no wildcard, no separator of the composite attributes. */
+const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const REPOSITORY_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+const ORGANIZATION_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
+const REF = /^refs\/heads\/[A-Za-z0-9._/-]{1,200}$/;
+
+export class CiIdentityArgumentError extends Error {
+  constructor(component: string, problems: string[]) {
+    super(`${component}: ${problems.join("; ")}`);
+    this.name = "CiIdentityArgumentError";
+  }
+}
+
+/** Collects problems as `<argument>: expected X, found Y`. */
+export class ArgumentChecks {
+  readonly problems: string[] = [];
+
+  expect(ok: boolean, argument: string, expected: string, found: unknown): void {
+    if (!ok) this.problems.push(`${argument}: expected ${expected}, found ${describe(found)}`);
+  }
+
+  numericId(argument: string, value: unknown, what: string): void {
+    this.expect(
+      typeof value === "string" && NUMERIC_ID.test(value),
+      argument,
+      `the numeric ${what} id as a string, like "123456789" (names can be re-registered by someone else; ids cannot)`,
+      value,
+    );
+  }
+
+  environment(argument: string, value: unknown): void {
+    this.expect(
+      typeof value === "string" && ENVIRONMENT_NAME.test(value),
+      argument,
+      "a GitHub environment name of letters, digits, '.', '_' or '-' (no wildcard)",
+      value,
+    );
+  }
+
+  repositoryName(argument: string, value: unknown): void {
+    this.expect(
+      typeof value === "string" && REPOSITORY_NAME.test(value) && !value.includes("/"),
+      argument,
+      'a repository name without its owner, like "platform" (no wildcard)',
+      value,
+    );
+  }
+
+  organizationName(argument: string, value: unknown): void {
+    this.expect(
+      typeof value === "string" && ORGANIZATION_NAME.test(value),
+      argument,
+      'a GitHub organization login, like "acme-corp" (no wildcard)',
+      value,
+    );
+  }
+
+  ref(argument: string, value: unknown): void {
+    this.expect(
+      typeof value === "string" && REF.test(value) && !value.includes("*"),
+      argument,
+      'a full branch ref, like "refs/heads/main" (no wildcard)',
+      value,
+    );
+  }
+
+  throwIfAny(component: string): void {
+    if (this.problems.length > 0) throw new CiIdentityArgumentError(component, this.problems);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list of ${value.length}`;
+  if (typeof value === "string") return JSON.stringify(value);
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * A service account id (6-30 characters) with a fixed prefix. Long names are shortened with a
+ * stable hash suffix so two repositories never collide.
+ */
+export function accountId(prefix: string, name: string, hash: (text: string) => string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "");
+  const full = `${prefix}-${slug}`;
+  if (full.length <= 30 && full.length >= 6) return full;
+  const suffix = hash(name).slice(0, 6);
+  const room = 30 - prefix.length - suffix.length - 2;
+  return `${prefix}-${slug.slice(0, room).replace(/-$/, "")}-${suffix}`;
+}

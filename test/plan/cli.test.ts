@@ -1,0 +1,120 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const scratch = mkdtempSync(join(tmpdir(), "plan-cli-"));
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI as `npm run plan` does, in its own process. */
+async function plan(...args: string[]): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ["--require", "tsx/cjs", "tools/plan/cli.ts", ...args],
+      {
+        env: { ...process.env, NO_COLOR: "1" },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("npm run plan", () => {
+  it("plans the dev stack: tree, counts by type, exit 0", async () => {
+    const result = await plan("--stack", "dev");
+    expect(result.stderr).not.toMatch(/Error|at .+\.ts:\d+/);
+    expect(result.stdout).toContain("Offline plan of stack dev (project platform)");
+    expect(result.stdout).toContain("├─ payments  platform:environment:GcpEnvironment");
+    expect(result.stdout).toMatch(/gcp:projects\/service:Service\s+3[0-9]\n/);
+    expect(result.code).toBe(0);
+  });
+
+  it("writes the plan as JSON with the documented field names", async () => {
+    const file = join(scratch, "dev.json");
+    const result = await plan("--stack", "dev", "--json", file);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    expect(Object.keys(json)).toEqual(expect.arrayContaining(["stack", "project", "resources", "summary"]));
+    expect(json.stack).toBe("dev");
+    expect(Object.keys(json.resources[0])).toEqual(
+      expect.arrayContaining(["urn", "type", "name", "parent", "custom", "protect", "inputs"]),
+    );
+    expect(json.summary.resourceCount).toBe(json.resources.length);
+    const vpc = json.resources.find((r: { name: string }) => r.name === "payments-vpc");
+    expect(vpc).toMatchObject({
+      urn: "urn:pulumi:dev::platform::platform:environment:GcpEnvironment$gcp:compute/network:Network::payments-vpc",
+      type: "gcp:compute/network:Network",
+      parent: "urn:pulumi:dev::platform::platform:environment:GcpEnvironment::payments",
+      custom: true,
+      protect: false,
+      inputs: { autoCreateSubnetworks: false, name: "vpc", project: "acme-payments-dev" },
+    });
+  });
+
+  it("plans a stack file from elsewhere", async () => {
+    const file = join(scratch, "Pulumi.qa.yaml");
+    writeFileSync(file, readFileSync("stacks/Pulumi.staging.yaml", "utf8"));
+    const result = await plan("--stack", "qa", "--stack-file", file);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Offline plan of stack qa");
+    expect(result.stdout).toContain("platform-qa  pulumi:pulumi:Stack");
+  });
+
+  it("exits 2 with a readable message for a broken stack file, without a stack trace", async () => {
+    const file = join(scratch, "Pulumi.broken.yaml");
+    writeFileSync(
+      file,
+      readFileSync("stacks/Pulumi.dev.yaml", "utf8").replace(
+        "budget: { amount: 800 }",
+        "budget: { amount: -1 }",
+      ),
+    );
+    const result = await plan("--stack", "broken", "--stack-file", file);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      `${file}: platform:environments[1].budget.amount: expected a number greater than 0, found number -1 (line 44)`,
+    );
+    expect(result.stdout).toBe("");
+  });
+
+  it.each([
+    [
+      ["--stack", "qa"],
+      "stacks/Pulumi.qa.yaml: (file): expected a readable stack config file, found no such file",
+    ],
+    [["--stak", "dev"], "command line: Unknown option '--stak'"],
+    [[], "command line: --stack: expected a stack name, found nothing"],
+    [
+      ["--stack", "../etc"],
+      "command line: --stack: expected a stack name of letters, digits, '-', '_' or '.', found \"../etc\"",
+    ],
+    [
+      ["--stack", "dev", "extra"],
+      "command line: Unexpected argument 'extra'. This command does not take positional arguments",
+    ],
+  ])("exits 2 for bad arguments %j", async (args, message) => {
+    const result = await plan(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split("\n")[0]).toBe(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("prints usage with --help", async () => {
+    const result = await plan("--help");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("usage: npm run plan -- --stack <name>");
+  });
+});

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { describeValue, formatZodIssues, nearestName, type PathSegment, UserInputError } from "./errors";
 import { type PlatformConfig, platformConfigSchema } from "./schema";

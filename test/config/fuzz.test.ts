@@ -21,8 +21,10 @@ type Path = (string | number)[];
 
 function allPaths(value: Json, path: Path = []): Path[] {
   const paths: Path[] = [path];
-  if (Array.isArray(value)) value.forEach((item, index) => paths.push(...allPaths(item, [...path, index])));
-  else if (value !== null && typeof value === "object") {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) paths.push(...allPaths(item, [...path, index]));
+  }
+  if (!Array.isArray(value) && value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) paths.push(...allPaths(item, [...path, key]));
   }
   return paths;

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 /** URNs in the snapshot that the plan lost without an alias pointing back at them. */
-export function unaliasedRemovals(snapshot: string[], plan: PlanResult): string[] {
+function unaliasedRemovals(snapshot: string[], plan: PlanResult): string[] {
   const current = new Set(plan.resources.map((resource) => resource.urn));
   const aliased = new Set(plan.resources.flatMap((resource) => resource.aliases ?? []));
   return snapshot.filter((urn) => !current.has(urn) && !aliased.has(urn));

@@ -1,0 +1,175 @@
+/**
+ * The exemption register (policies/exemptions.yaml): who may skip which policy on which resource,
+ * on which stacks, why, and until when. Pure functions, shared by the pack and the offline plan.
+ */
+import { parseDocument } from "yaml";
+import { z } from "zod";
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isRealDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+const exemptionSchema = z
+  .object({
+    policy: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: "expected a policy name in kebab-case" }),
+    resource: z
+      .string()
+      .min(1, { error: "expected a URN or a resource-name glob (e.g. 'urn:pulumi:dev::*::ci-cache')" }),
+    stacks: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "expected a stack name" })).min(1, {
+      error: "expected at least one stack name",
+    }),
+    owner: z.string().min(1, { error: "expected the owning team or person" }),
+    reason: z.string().min(10, { error: "expected a reason of at least 10 characters" }),
+    ticket: z.string().min(1, { error: "expected a ticket reference" }),
+    expires: z
+      .string({ error: "expected an ISO date (YYYY-MM-DD) as a quoted string" })
+      .regex(ISO_DATE, { error: "expected an ISO date (YYYY-MM-DD)" })
+      .refine(isRealDate, { error: "expected a real calendar date" }),
+  })
+  .strict();
+
+const registerSchema = z.object({ exemptions: z.array(exemptionSchema) }).strict();
+
+export type Exemption = z.infer<typeof exemptionSchema>;
+export type ExemptionRegister = z.infer<typeof registerSchema>;
+
+/** The public view of an exemption in force (the plan's `PolicyExemptionInForce`). */
+export interface ExemptionInForce {
+  policy: string;
+  resource: string;
+  owner: string;
+  reason: string;
+  ticket: string;
+  expires: string;
+}
+
+/** A register that cannot be used: the message names the file, the path in it, expected and found. */
+export class ExemptionRegisterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ExemptionRegisterError";
+  }
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(top level)";
+  return path
+    .map((segment, index) =>
+      typeof segment === "number" ? `[${segment}]` : `${index === 0 ? "" : "."}${String(segment)}`,
+    )
+    .join("");
+}
+
+function foundText(input: unknown): string {
+  if (input === undefined) return "nothing";
+  const text = JSON.stringify(input);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * Parses and validates a register. `knownPolicies`, when given, rejects entries for policies the
+ * pack does not have (a typo would otherwise exempt nothing, silently).
+ */
+export function loadExemptions(
+  file: string,
+  text: string,
+  knownPolicies?: readonly string[],
+): ExemptionRegister {
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    const first = document.errors[0];
+    const where = first.linePos
+      ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}`
+      : "(unknown position)";
+    throw new ExemptionRegisterError(`${file}: ${where}: not valid YAML: ${first.message.split("\n")[0]}`);
+  }
+  const data = document.toJS() ?? { exemptions: [] };
+  const parsed = registerSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const message = issue.message.replace(/^Invalid input: /, "");
+      const found = "input" in issue ? `, found ${foundText(issue.input)}` : "";
+      return `${file}: ${pathText(issue.path)}: ${message}${found}`;
+    });
+    throw new ExemptionRegisterError(lines.join("\n"));
+  }
+  if (knownPolicies) {
+    const known = new Set(knownPolicies);
+    const unknown = parsed.data.exemptions
+      .map((entry, index) => ({ entry, index }))
+      .filter(({ entry }) => !known.has(entry.policy));
+    if (unknown.length > 0) {
+      throw new ExemptionRegisterError(
+        unknown
+          .map(
+            ({ entry, index }) =>
+              `${file}: exemptions[${index}].policy: expected the name of a policy in the pack, found ${JSON.stringify(entry.policy)}`,
+          )
+          .join("\n"),
+      );
+    }
+  }
+  return parsed.data;
+}
+
+/** `today` as YYYY-MM-DD (UTC). */
+export function isoDay(today: Date | string): string {
+  return typeof today === "string" ? today.slice(0, 10) : today.toISOString().slice(0, 10);
+}
+
+function publicView(entry: Exemption): ExemptionInForce {
+  const { policy, resource, owner, reason, ticket, expires } = entry;
+  return { policy, resource, owner, reason, ticket, expires };
+}
+
+/** Exemptions that apply to `stack` and have not expired (an exemption is valid through its `expires` day). */
+export function exemptionsInForce(
+  register: ExemptionRegister,
+  stack: string,
+  today: Date | string,
+): ExemptionInForce[] {
+  const day = isoDay(today);
+  return register.exemptions.filter((e) => e.stacks.includes(stack) && e.expires >= day).map(publicView);
+}
+
+/** Exemptions for `stack` whose expiry date has passed. */
+export function expiredExemptions(
+  register: ExemptionRegister,
+  stack: string,
+  today: Date | string,
+): ExemptionInForce[] {
+  const day = isoDay(today);
+  return register.exemptions.filter((e) => e.stacks.includes(stack) && e.expires < day).map(publicView);
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .split("*")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+    .join(".*");
+  return new RegExp(`^${body}$`);
+}
+
+/** The resource name at the end of a URN. */
+export function nameFromUrn(urn: string): string {
+  const index = urn.lastIndexOf("::");
+  return index >= 0 ? urn.slice(index + 2) : urn;
+}
+
+/** A `urn:` pattern matches the URN; anything else matches the resource name. `*` matches any text. */
+export function exemptionMatches(pattern: string, urn: string, name = nameFromUrn(urn)): boolean {
+  const subject = pattern.startsWith("urn:") ? urn : name;
+  return globToRegExp(pattern).test(subject);
+}
+
+export function isExempt(
+  inForce: readonly ExemptionInForce[],
+  policy: string,
+  urn: string,
+  name?: string,
+): ExemptionInForce | undefined {
+  return inForce.find((e) => e.policy === policy && exemptionMatches(e.resource, urn, name));
+}

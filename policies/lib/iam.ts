@@ -1,0 +1,169 @@
+import type { Props } from "./rule";
+/**
+ * Reading IAM grants out of every GCP resource family that grants access, by type token.
+ *
+ * Families: `*IAMMember` / `*IamMember` (role + member), `*IAMBinding` / `*IamBinding` (role +
+ * members), `*IAMPolicy` / `*IamPolicy` (policyData JSON), BigQuery `Dataset.accesses` and
+ * `DatasetAccess`, and the legacy Cloud Storage ACL resources. Members are normalised to IAM
+ * member syntax (`user:a@b`, `group:...`, `allUsers`) so rules judge one shape.
+ */
+
+export interface Grant {
+  role: string;
+  member: string;
+  /** Where the grant came from, for messages: `member`, `members[2]`, `policyData.bindings[0]`... */
+  where: string;
+}
+
+export interface GrantsResult {
+  grants: Grant[];
+  /** Set when a policyData document could not be read: rules must not treat that as "no grants". */
+  problem?: string;
+}
+
+const IAM_FAMILY = /^gcp:[A-Za-z0-9]+\/[A-Za-z0-9]+:[A-Za-z0-9]*I(?:AM|am)(Member|Binding|Policy)$/;
+
+export type IamFamily = "member" | "binding" | "policy";
+
+export function iamFamilyOf(type: string): IamFamily | undefined {
+  const match = IAM_FAMILY.exec(type);
+  if (!match) return undefined;
+  return match[1].toLowerCase() as IamFamily;
+}
+
+export const DATASET = "gcp:bigquery/dataset:Dataset";
+export const DATASET_ACCESS = "gcp:bigquery/datasetAccess:DatasetAccess";
+export const STORAGE_ACL_TYPES: readonly string[] = [
+  "gcp:storage/bucketAccessControl:BucketAccessControl",
+  "gcp:storage/defaultObjectAccessControl:DefaultObjectAccessControl",
+  "gcp:storage/objectAccessControl:ObjectAccessControl",
+];
+
+/** True for every resource type `grantsOf` reads. */
+export function grantsAccess(type: string): boolean {
+  return (
+    iamFamilyOf(type) !== undefined ||
+    type === DATASET ||
+    type === DATASET_ACCESS ||
+    STORAGE_ACL_TYPES.includes(type)
+  );
+}
+
+/** The level an IAM resource grants at: only these three count as resource-hierarchy grants. */
+export function hierarchyLevelOf(type: string): "project" | "folder" | "organization" | undefined {
+  if (!iamFamilyOf(type)) return undefined;
+  if (type.startsWith("gcp:projects/")) return "project";
+  if (type.startsWith("gcp:folder/")) return "folder";
+  if (type.startsWith("gcp:organizations/")) return "organization";
+  return undefined;
+}
+
+function datasetAccessMembers(access: Props): string[] {
+  const members: string[] = [];
+  if (access.userByEmail) members.push(`user:${access.userByEmail}`);
+  if (access.groupByEmail) members.push(`group:${access.groupByEmail}`);
+  if (access.domain) members.push(`domain:${access.domain}`);
+  if (access.iamMember) members.push(String(access.iamMember));
+  if (access.specialGroup === "allAuthenticatedUsers") members.push("allAuthenticatedUsers");
+  if (access.specialGroup === "allUsers") members.push("allUsers");
+  return members;
+}
+
+/** Cloud Storage ACL entities (`allUsers`, `user-a@b`, `group-...`, `domain-...`) as IAM members. */
+export function aclEntityToMember(entity: string): string | undefined {
+  if (entity === "allUsers" || entity === "allAuthenticatedUsers") return entity;
+  const match = /^(user|group|domain)-(.+)$/.exec(entity);
+  return match ? `${match[1]}:${match[2]}` : undefined;
+}
+
+/** Every grant a resource makes. Reads through the SDK proxy, so unknown values throw (see unknown.ts). */
+export function grantsOf(type: string, props: Props): GrantsResult {
+  const family = iamFamilyOf(type);
+  const grants: Grant[] = [];
+  if (family === "member") {
+    grants.push({ role: String(props.role ?? ""), member: String(props.member ?? ""), where: "member" });
+  } else if (family === "binding") {
+    const members: unknown[] = Array.isArray(props.members) ? props.members : [];
+    members.forEach((member, index) => {
+      grants.push({ role: String(props.role ?? ""), member: String(member), where: `members[${index}]` });
+    });
+  } else if (family === "policy") {
+    const text = props.policyData;
+    if (typeof text !== "string" || text.trim() === "") return { grants };
+    let document: { bindings?: { role?: string; members?: string[] }[] };
+    try {
+      document = JSON.parse(text);
+    } catch {
+      return { grants, problem: "policyData is not valid JSON, so its members cannot be checked" };
+    }
+    (document.bindings ?? []).forEach((binding, bindingIndex) => {
+      (binding.members ?? []).forEach((member, memberIndex) => {
+        grants.push({
+          role: String(binding.role ?? ""),
+          member: String(member),
+          where: `policyData.bindings[${bindingIndex}].members[${memberIndex}]`,
+        });
+      });
+    });
+  } else if (type === DATASET) {
+    const accesses: Props[] = Array.isArray(props.accesses) ? props.accesses : [];
+    accesses.forEach((access, index) => {
+      for (const member of datasetAccessMembers(access)) {
+        grants.push({ role: String(access.role ?? ""), member, where: `accesses[${index}]` });
+      }
+    });
+  } else if (type === DATASET_ACCESS) {
+    for (const member of datasetAccessMembers(props)) {
+      grants.push({ role: String(props.role ?? ""), member, where: "access" });
+    }
+  } else if (STORAGE_ACL_TYPES.includes(type)) {
+    const member = aclEntityToMember(String(props.entity ?? ""));
+    if (member) grants.push({ role: String(props.role ?? ""), member, where: "entity" });
+  }
+  return { grants };
+}
+
+export const PUBLIC_MEMBERS: ReadonlySet<string> = new Set(["allUsers", "allAuthenticatedUsers"]);
+
+export interface ParsedMember {
+  kind: string;
+  /** Email or identifier after the `kind:` prefix (without `?uid=` suffixes). */
+  id: string;
+  /** Email domain, lower-case, when the member is an email or a domain. */
+  domain?: string;
+}
+
+export function parseMember(member: string): ParsedMember {
+  if (PUBLIC_MEMBERS.has(member)) return { kind: member, id: member };
+  const colon = member.indexOf(":");
+  if (colon < 0) return { kind: "unknown", id: member };
+  let kind = member.slice(0, colon);
+  let id = member.slice(colon + 1);
+  if (kind === "deleted") {
+    const rest = parseMember(id);
+    return { ...rest, kind: `deleted:${rest.kind}` };
+  }
+  if (kind === "principal" || kind === "principalSet") return { kind, id: member };
+  id = id.split("?")[0];
+  kind = kind.trim();
+  if (kind === "domain") return { kind, id, domain: id.toLowerCase() };
+  const at = id.lastIndexOf("@");
+  return { kind, id, domain: at >= 0 ? id.slice(at + 1).toLowerCase() : undefined };
+}
+
+/** Google's default service accounts: Compute Engine and App Engine. */
+export function isDefaultServiceAccount(email: string): boolean {
+  const value = email.toLowerCase();
+  return (
+    /-compute@developer\.gserviceaccount\.com$/.test(value) || /@appspot\.gserviceaccount\.com$/.test(value)
+  );
+}
+
+/** True when `domain` equals an allowed domain or is a subdomain of one. */
+export function domainAllowed(domain: string, allowed: readonly string[]): boolean {
+  const value = domain.toLowerCase();
+  return allowed.some((entry) => {
+    const allowedDomain = entry.toLowerCase().replace(/^@/, "");
+    return value === allowedDomain || value.endsWith(`.${allowedDomain}`);
+  });
+}

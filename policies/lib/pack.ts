@@ -1,0 +1,147 @@
+/**
+ * Turns the platform rules into the policies handed to `new PolicyPack` (index.ts): adds the stack
+ * context to every config schema, honours exemptions once for all rules, and adds the stack policy
+ * that rechecks rule evaluations deferred by unknown values.
+ */
+import type {
+  Policies,
+  PolicyConfigSchema,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { exemptionsInForce, isExempt, nameFromUrn } from "../exemptions";
+import { exemptionRules, type RegisterState } from "../rules/exemptions";
+import { platformResourceAndStackRules } from "../rules/index";
+import { CONTEXT_SCHEMA_PROPERTIES, withDefaults } from "./context";
+import { type PlatformResourceRule, type PlatformRule, stackRule } from "./rule";
+import { deferredEvaluations, unknownPathOf } from "./unknown";
+
+export interface PackState {
+  register: () => RegisterState;
+  /** Today's date (YYYY-MM-DD, UTC) for exemption expiry. */
+  today: () => string;
+}
+
+/** Policy names that exemptions cannot switch off. */
+const NOT_EXEMPTIBLE = new Set(["exemption-expired", "exemption-register-valid", "unknown-values-recheck"]);
+
+/** Config each resource policy last ran with, so the recheck can run it again the same way. */
+const lastConfig = new Map<string, Record<string, unknown>>();
+
+function recheckRule(rules: PlatformRule[]): PlatformRule {
+  const byName = new Map(
+    rules
+      .filter((rule): rule is PlatformResourceRule => rule.kind === "resource")
+      .map((rule) => [rule.name, rule]),
+  );
+  return stackRule({
+    name: "unknown-values-recheck",
+    description:
+      "Rules that met unknown values during analysis are evaluated again on the stack's final values.",
+    severity: "high",
+    category: "security",
+    checks:
+      "Re-runs each resource rule that was deferred by an unknown value (in this run) on the resource's values at the end of the run; violations are reported as `[rule] message`.",
+    remediationSteps:
+      "Fix the resource as the reported rule asks; values unknown at preview are judged once they are known.",
+    check: ({ resources, report }) => {
+      const byUrn = new Map(resources.map((r) => [r.urn, r]));
+      for (const [policyName, urns] of deferredEvaluations()) {
+        const rule = byName.get(policyName);
+        if (!rule) continue;
+        for (const urn of urns) {
+          const resource = byUrn.get(urn);
+          if (!resource) continue;
+          // Unknown values must throw here (not fail closed): the resource-level report already covered them.
+          const config = { ...(lastConfig.get(policyName) ?? {}), failClosedOnUnknown: false };
+          const args: ResourceValidationArgs = {
+            type: resource.type,
+            props: resource.props,
+            urn: resource.urn,
+            name: resource.name,
+            opts: resource.opts,
+            stackTags: new Map(),
+            isType: () => false,
+            asType: () => undefined,
+            getConfig: <T extends object>() => config as T,
+            notApplicable: (reason?: string): never => {
+              throw new Error(reason ?? "not applicable");
+            },
+          };
+          const found: string[] = [];
+          try {
+            rule.validateResource(args, (message) => found.push(message));
+          } catch (error) {
+            if (unknownPathOf(error) === undefined) throw error;
+            continue;
+          }
+          for (const message of found) report(`[${policyName}] ${message}`, urn);
+        }
+      }
+    },
+  });
+}
+
+/** Every rule of the pack, in the order the SDK runs them. */
+export function platformRules(state: PackState): PlatformRule[] {
+  const rules = platformResourceAndStackRules();
+  return [...rules, recheckRule(rules), ...exemptionRules(state.register, state.today)];
+}
+
+function schemaWithContext(schema: PolicyConfigSchema | undefined): PolicyConfigSchema {
+  return {
+    properties: { ...(schema?.properties ?? {}), ...CONTEXT_SCHEMA_PROPERTIES },
+    ...(schema?.required ? { required: schema.required } : {}),
+  };
+}
+
+function liveExemptions(state: PackState, rawConfig: Record<string, unknown>) {
+  const { register } = state.register();
+  if (!register) return [];
+  return exemptionsInForce(register, withDefaults(undefined, rawConfig).stack, state.today());
+}
+
+/** The SDK view of one rule: metadata stripped, context schema added, exemptions honoured. */
+export function toPolicy(
+  rule: PlatformRule,
+  state: PackState,
+): ResourceValidationPolicy | StackValidationPolicy {
+  const base = {
+    name: rule.name,
+    description: rule.description,
+    severity: rule.severity,
+    remediationSteps: rule.remediationSteps,
+    enforcementLevel: rule.enforcementLevel,
+    configSchema: schemaWithContext(rule.configSchema),
+    tags: [rule.meta.category],
+  };
+  const exemptible = !NOT_EXEMPTIBLE.has(rule.name);
+  if (rule.kind === "resource") {
+    return {
+      ...base,
+      validateResource: (args, reportViolation) => {
+        const config = args.getConfig<Record<string, unknown>>();
+        lastConfig.set(rule.name, config);
+        if (exemptible && isExempt(liveExemptions(state, config), rule.name, args.urn, args.name)) return;
+        return rule.validateResource(args, reportViolation);
+      },
+    };
+  }
+  return {
+    ...base,
+    validateStack: (args, reportViolation) => {
+      const inForce = exemptible ? liveExemptions(state, args.getConfig<Record<string, unknown>>()) : [];
+      const report: ReportViolation = (message, urn) => {
+        if (urn && isExempt(inForce, rule.name, urn, nameFromUrn(urn))) return;
+        reportViolation(message, urn);
+      };
+      return rule.validateStack(args, report);
+    },
+  };
+}
+
+export function buildPolicies(state: PackState): Policies {
+  return platformRules(state).map((rule) => toPolicy(rule, state));
+}

@@ -1,0 +1,229 @@
+/**
+ * The platform's rule model: plain objects the pack, the tests and the docs generator share.
+ *
+ * A rule is a `@pulumi/policy` policy plus metadata (`meta`) that index.ts strips before handing it
+ * to the SDK. `resourceRule` / `stackRule` add the pieces every rule needs once: matching on type
+ * tokens (strings, so the pack never loads the provider SDKs), schema defaults and stack context,
+ * and fail-closed handling of unknown values.
+ */
+import type {
+  EnforcementLevel,
+  PolicyConfigSchema,
+  PolicyResource,
+  PolicyResourceOptions,
+  ReportViolation,
+  ResourceValidation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  Severity,
+  StackValidation,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { type StackContext, type Tier, tierOf, withDefaults } from "./context";
+import { failClosedMessage, recordDeferral, unknownPathOf } from "./unknown";
+
+/**
+ * security: invariants, mandatory on every stack. reliability / cost / governance: advisory in dev,
+ * stricter towards prod (see profiles.ts).
+ */
+/** Resource properties: untyped JSON from the engine, narrowed by the rules with objectOf / listOf. */
+// biome-ignore lint/suspicious/noExplicitAny: engine values have no static type; a typed view would need the provider SDKs.
+export type Props = Record<string, any>;
+
+export type Category = "security" | "reliability" | "cost" | "governance";
+
+export interface RuleMeta {
+  category: Category;
+  /** Checkov check ids covering the same ground, when we are confident of them. */
+  checkov: string[];
+  /** Trivy (AVD) check ids covering the same ground, when we are confident of them. */
+  trivy: string[];
+  /** One-line summary of what is checked, for docs/policies.md. */
+  checks: string;
+}
+
+interface RuleBase {
+  name: string;
+  description: string;
+  severity: Severity;
+  remediationSteps: string;
+  enforcementLevel: EnforcementLevel;
+  configSchema?: PolicyConfigSchema;
+  meta: RuleMeta;
+}
+
+/** What a resource check sees: the resource, its settings and a way to report. */
+export interface ResourceCheckInput<C> {
+  type: string;
+  name: string;
+  urn: string;
+  /** The SDK's proxy in a real run: reading an unknown value throws, which the rule wrapper handles. */
+  props: Props;
+  opts: PolicyResourceOptions;
+  config: C & StackContext;
+  tier: Tier;
+  report: (message: string) => void;
+}
+
+export interface StackCheckInput<C> {
+  resources: PolicyResource[];
+  config: C & StackContext;
+  tier: Tier;
+  report: (message: string, urn?: string) => void;
+}
+
+export type PlatformResourceRule = ResourceValidationPolicy &
+  RuleBase & {
+    kind: "resource";
+    validateResource: ResourceValidation;
+    /** Types the rule applies to (for docs and rechecks). */
+    appliesTo: (type: string) => boolean;
+  };
+
+export type PlatformStackRule = StackValidationPolicy &
+  RuleBase & {
+    kind: "stack";
+    validateStack: StackValidation;
+  };
+
+export type PlatformRule = PlatformResourceRule | PlatformStackRule;
+
+interface RuleDefinition extends Omit<RuleBase, "meta" | "enforcementLevel"> {
+  enforcementLevel?: EnforcementLevel;
+  category: Category;
+  checkov?: string[];
+  trivy?: string[];
+  checks: string;
+}
+
+export type TypeMatcher = readonly string[] | ((type: string) => boolean);
+
+function matcherOf(types: TypeMatcher): (type: string) => boolean {
+  if (typeof types === "function") return types;
+  const set = new Set(types);
+  return (type) => set.has(type);
+}
+
+function metaOf(def: RuleDefinition): RuleMeta {
+  return { category: def.category, checkov: def.checkov ?? [], trivy: def.trivy ?? [], checks: def.checks };
+}
+
+/**
+ * Handles an error thrown by a check: unknown values fail closed for security rules when the stack
+ * says so, and otherwise go back to the SDK, which reports them as advisory.
+ */
+function handleCheckError(
+  error: unknown,
+  rule: { name: string; category: Category },
+  urn: string,
+  context: StackContext,
+  report: (message: string) => void,
+): void {
+  const path = unknownPathOf(error);
+  if (path === undefined) throw error;
+  recordDeferral(rule.name, urn);
+  if (rule.category === "security" && context.failClosedOnUnknown) {
+    report(failClosedMessage(path));
+    return;
+  }
+  throw error;
+}
+
+export function resourceRule<C extends object = object>(
+  def: RuleDefinition & { types: TypeMatcher; check: (input: ResourceCheckInput<C>) => void },
+): PlatformResourceRule {
+  const appliesTo = matcherOf(def.types);
+  const validateResource: ResourceValidation = (
+    args: ResourceValidationArgs,
+    reportViolation: ReportViolation,
+  ) => {
+    if (!appliesTo(args.type)) return;
+    const config = withDefaults<C>(def.configSchema, args.getConfig<Record<string, unknown>>());
+    const report = (message: string) => reportViolation(message);
+    try {
+      def.check({
+        type: args.type,
+        name: args.name,
+        urn: args.urn,
+        props: args.props,
+        opts: args.opts,
+        config,
+        tier: tierOf(config.stack),
+        report,
+      });
+    } catch (error) {
+      handleCheckError(error, def, args.urn, config, report);
+    }
+  };
+  return {
+    kind: "resource",
+    name: def.name,
+    description: def.description,
+    severity: def.severity,
+    remediationSteps: def.remediationSteps,
+    enforcementLevel: def.enforcementLevel ?? "mandatory",
+    configSchema: def.configSchema,
+    meta: metaOf(def),
+    appliesTo,
+    validateResource,
+  };
+}
+
+export function stackRule<C extends object = object>(
+  def: RuleDefinition & { check: (input: StackCheckInput<C>) => void },
+): PlatformStackRule {
+  const validateStack: StackValidation = (args: StackValidationArgs, reportViolation: ReportViolation) => {
+    const config = withDefaults<C>(def.configSchema, args.getConfig<Record<string, unknown>>());
+    const report = (message: string, urn?: string) => reportViolation(message, urn);
+    try {
+      def.check({ resources: args.resources, config, tier: tierOf(config.stack), report });
+    } catch (error) {
+      handleCheckError(error, def, "", config, report);
+    }
+  };
+  return {
+    kind: "stack",
+    name: def.name,
+    description: def.description,
+    severity: def.severity,
+    remediationSteps: def.remediationSteps,
+    enforcementLevel: def.enforcementLevel ?? "mandatory",
+    configSchema: def.configSchema,
+    meta: metaOf(def),
+    validateStack,
+  };
+}
+
+/** Settings schema helpers: keep rule files short and the JSON Schema honest. */
+export const schema = {
+  strings(defaultValue: string[], description: string) {
+    return { type: "array" as const, items: { type: "string" as const }, default: defaultValue, description };
+  },
+  integer(defaultValue: number, minimum: number, description: string) {
+    return { type: "integer" as const, minimum, default: defaultValue, description };
+  },
+  boolean(defaultValue: boolean, description: string) {
+    return { type: "boolean" as const, default: defaultValue, description };
+  },
+};
+
+/** Iterates an array-ish input value; anything else (absent, null) is empty. */
+export function listOf(value: unknown): Props[keyof Props][] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The object at `value`, or undefined when absent or not an object. */
+export function objectOf(value: unknown): Props | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Props) : undefined;
+}
+
+/** GCE metadata booleans are strings: "TRUE", "true", "1" all count. */
+export function metadataFlag(value: unknown): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "boolean") return value;
+  const text = String(value).trim().toLowerCase();
+  if (["true", "1", "yes", "on"].includes(text)) return true;
+  if (["false", "0", "no", "off"].includes(text)) return false;
+  return undefined;
+}

@@ -1,0 +1,171 @@
+import {
+  DATASET,
+  DATASET_ACCESS,
+  domainAllowed,
+  type Grant,
+  grantsAccess,
+  grantsOf,
+  hierarchyLevelOf,
+  isDefaultServiceAccount,
+  PUBLIC_MEMBERS,
+  parseMember,
+} from "../lib/iam";
+import { type PlatformRule, type ResourceCheckInput, resourceRule, schema } from "../lib/rule";
+
+/** Runs `judge` on every grant of an access-granting resource; a policyData it cannot read is itself reported. */
+function eachGrant(input: ResourceCheckInput<object>, judge: (grant: Grant) => string | undefined): void {
+  const { grants, problem } = grantsOf(input.type, input.props);
+  if (problem) input.report(problem);
+  for (const grant of grants) {
+    const message = judge(grant);
+    if (message) input.report(`${grant.where}: ${message}`);
+  }
+}
+
+const PRIMITIVE_ROLES: ReadonlySet<string> = new Set(["roles/owner", "roles/editor", "roles/viewer"]);
+const IMPERSONATION_ROLES: ReadonlySet<string> = new Set([
+  "roles/iam.serviceAccountUser",
+  "roles/iam.serviceAccountTokenCreator",
+]);
+
+/** The organisation's identity domains; per-stack config files set the real list (profiles.ts). */
+export const DEFAULT_ALLOWED_DOMAINS = ["example.com"];
+
+export const iamRules: PlatformRule[] = [
+  resourceRule({
+    name: "iam-no-public-members",
+    description: "No IAM grant, ACL or dataset access is given to allUsers or allAuthenticatedUsers.",
+    severity: "critical",
+    category: "security",
+    checks:
+      "Every *IAMMember/*IAMBinding/*IAMPolicy (policyData parsed) and storage ACL resource: no `allUsers` / `allAuthenticatedUsers` member. BigQuery datasets are covered by bigquery-no-public-datasets.",
+    checkov: ["CKV_GCP_28"],
+    trivy: ["AVD-GCP-0001"],
+    remediationSteps:
+      "Remove the public member. Serve public content through a load balancer or signed URLs instead of public IAM.",
+    types: (type) =>
+      grantsAccess(type) &&
+      type !== DATASET &&
+      type !== DATASET_ACCESS &&
+      !type.startsWith("gcp:bigquery/dataset"),
+    check: (input) =>
+      eachGrant(input, ({ member, role }) =>
+        PUBLIC_MEMBERS.has(member)
+          ? `${member} is granted ${role || "access"}; this makes the resource public.`
+          : undefined,
+      ),
+  }),
+  resourceRule({
+    name: "iam-no-primitive-roles",
+    description: "No primitive roles (owner, editor, viewer) at project, folder or organization level.",
+    severity: "high",
+    category: "security",
+    checks:
+      "Project/folder/organization IAM resources do not grant roles/owner, roles/editor or roles/viewer.",
+    remediationSteps: "Grant predefined or custom roles scoped to what the member needs.",
+    types: (type) => hierarchyLevelOf(type) !== undefined,
+    check: (input) =>
+      eachGrant(input, ({ member, role }) =>
+        PRIMITIVE_ROLES.has(role)
+          ? `primitive role ${role} granted to ${member} at ${hierarchyLevelOf(input.type)} level.`
+          : undefined,
+      ),
+  }),
+  resourceRule({
+    name: "iam-no-project-level-impersonation",
+    description:
+      "Service Account User / Token Creator are not granted at project, folder or organization level.",
+    severity: "high",
+    category: "security",
+    checks:
+      "Project/folder/organization IAM resources do not grant roles/iam.serviceAccountUser or roles/iam.serviceAccountTokenCreator (they would allow impersonating every service account below).",
+    checkov: ["CKV_GCP_41"],
+    trivy: ["AVD-GCP-0011"],
+    remediationSteps:
+      "Grant the role on the one service account that needs it (gcp.serviceaccount.IAMMember) instead of the project.",
+    types: (type) => hierarchyLevelOf(type) !== undefined,
+    check: (input) =>
+      eachGrant(input, ({ member, role }) =>
+        IMPERSONATION_ROLES.has(role)
+          ? `${role} granted to ${member} at ${hierarchyLevelOf(input.type)} level lets it impersonate every service account there.`
+          : undefined,
+      ),
+  }),
+  resourceRule({
+    name: "iam-no-service-account-keys",
+    description: "No user-managed service account keys.",
+    severity: "high",
+    category: "security",
+    checks: "No `gcp:serviceaccount/key:Key` resources.",
+    remediationSteps:
+      "Use Workload Identity Federation (CI), Workload Identity (GKE) or attached service accounts instead of exported keys.",
+    types: ["gcp:serviceaccount/key:Key"],
+    check: ({ report }) => {
+      report("service account keys are long-lived credentials; use Workload Identity Federation instead.");
+    },
+  }),
+  resourceRule({
+    name: "iam-no-default-service-accounts",
+    description: "No IAM grants to or for the default Compute Engine / App Engine service accounts.",
+    severity: "high",
+    category: "security",
+    checks:
+      "No grant whose member is `*-compute@developer.gserviceaccount.com` or `*@appspot.gserviceaccount.com`, on any IAM resource.",
+    trivy: ["AVD-GCP-0006"],
+    remediationSteps: "Create a dedicated service account with only the roles the workload needs.",
+    types: grantsAccess,
+    check: (input) =>
+      eachGrant(input, ({ member, role }) => {
+        const parsed = parseMember(member);
+        return parsed.kind === "serviceAccount" && isDefaultServiceAccount(parsed.id)
+          ? `${role || "access"} granted to the default service account ${parsed.id}.`
+          : undefined;
+      }),
+  }),
+  resourceRule<{ allowedDomains: string[] }>({
+    name: "iam-allowed-member-domains",
+    description: "IAM members belong to the organisation's domains.",
+    severity: "high",
+    category: "security",
+    checks:
+      "`user:`, `group:` and `domain:` members (and non-Google service accounts) have a domain in `allowedDomains`; Google service accounts (`*.gserviceaccount.com`) and workload identity principals are allowed.",
+    trivy: ["AVD-GCP-0069"],
+    remediationSteps:
+      "Use an identity from an allowed domain, or add the domain to allowedDomains in the stack's policy config.",
+    configSchema: {
+      properties: {
+        allowedDomains: schema.strings(DEFAULT_ALLOWED_DOMAINS, "Identity domains members may belong to."),
+      },
+    },
+    types: grantsAccess,
+    check: (input) =>
+      eachGrant(input, ({ member }) => {
+        const parsed = parseMember(member);
+        if (PUBLIC_MEMBERS.has(parsed.kind)) return undefined;
+        if (parsed.kind === "principal" || parsed.kind === "principalSet") return undefined;
+        if (parsed.kind === "serviceAccount" && parsed.domain?.endsWith(".gserviceaccount.com"))
+          return undefined;
+        if (!parsed.domain) return undefined;
+        return domainAllowed(parsed.domain, input.config.allowedDomains)
+          ? undefined
+          : `${member} is outside the allowed domains (${input.config.allowedDomains.join(", ")}).`;
+      }),
+  }),
+  resourceRule({
+    name: "iam-groups-not-users",
+    description: "Access is granted to groups, not to individual users.",
+    severity: "medium",
+    category: "security",
+    checks:
+      "No `user:` members on any IAM resource (groups, service accounts and workload identity principals are fine).",
+    trivy: ["AVD-GCP-0003"],
+    remediationSteps: "Add the user to a group and grant the role to the group.",
+    types: grantsAccess,
+    check: (input) =>
+      eachGrant(input, ({ member, role }) =>
+        parseMember(member).kind === "user"
+          ? `${role || "access"} granted to the individual ${member}; grant it to a group.`
+          : undefined,
+      ),
+  }),
+];

@@ -1,0 +1,210 @@
+/**
+ * Stack policies: properties of the whole stack that no single resource shows.
+ * Children are found through `parent` (components create children with `{ parent: this }`);
+ * a component's baseline may sit deeper in its tree, so descendants count, not only children.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { grantsOf, PUBLIC_MEMBERS } from "../lib/iam";
+import { type PlatformRule, type StackCheckInput, stackRule } from "../lib/rule";
+import { failClosedMessage, tryKnown } from "../lib/unknown";
+import { ALERT_POLICY } from "./monitoring";
+import { BUCKET } from "./storage";
+
+export const ENVIRONMENT = "platform:environment:GcpEnvironment";
+export const SERVICE = "platform:service:Service";
+export const CI_IDENTITY = "platform:ci-identity:CiIdentity";
+export const SERVICE_ACCOUNT = "gcp:serviceaccount/account:Account";
+export const SERVICE_ACCOUNT_IAM_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember";
+export const BUDGET = "gcp:billing/budget:Budget";
+export const LOG_SINKS = [
+  "gcp:logging/projectSink:ProjectSink",
+  "gcp:logging/folderSink:FolderSink",
+  "gcp:logging/organizationSink:OrganizationSink",
+  "gcp:logging/billingAccountSink:BillingAccountSink",
+];
+export const CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey";
+const BUCKET_IAM = /^gcp:storage\/bucketIAM(Member|Binding|Policy):/;
+
+/** URN → all resources below it in the parent tree. */
+export function descendantsOf(resources: PolicyResource[]): Map<string, PolicyResource[]> {
+  const children = new Map<string, PolicyResource[]>();
+  for (const resource of resources) {
+    const parent = resource.parent?.urn ?? resource.opts?.parent;
+    if (!parent) continue;
+    const list = children.get(parent) ?? [];
+    list.push(resource);
+    children.set(parent, list);
+  }
+  const result = new Map<string, PolicyResource[]>();
+  for (const resource of resources) {
+    const found: PolicyResource[] = [];
+    const queue = [...(children.get(resource.urn) ?? [])];
+    const seen = new Set<string>();
+    while (queue.length > 0) {
+      const next = queue.shift()!;
+      if (seen.has(next.urn)) continue;
+      seen.add(next.urn);
+      found.push(next);
+      queue.push(...(children.get(next.urn) ?? []));
+    }
+    result.set(resource.urn, found);
+  }
+  return result;
+}
+
+/** Reads a value of a stack resource; unknown values fail closed (security rules) or are skipped. */
+function readKnown<T>(
+  input: StackCheckInput<object>,
+  security: boolean,
+  resource: PolicyResource,
+  read: () => T,
+): { known: true; value: T } | { known: false } {
+  const result = tryKnown(read);
+  if (result.known) return result;
+  if (security && input.config.failClosedOnUnknown)
+    input.report(failClosedMessage(result.path), resource.urn);
+  return { known: false };
+}
+
+function dependsOn(resource: PolicyResource, target: PolicyResource, property?: string): boolean {
+  const deps = property ? (resource.propertyDependencies?.[property] ?? []) : (resource.dependencies ?? []);
+  return deps.some((dep) => dep.urn === target.urn) || resource.parent?.urn === target.urn;
+}
+
+const ENVIRONMENT_MEMBER = /^principalSet:\/\/iam\.googleapis\.com\/.+\/attribute\.environment\/[^/]+$/;
+
+export const stackRules: PlatformRule[] = [
+  stackRule({
+    name: "environment-baseline",
+    description: "Every environment has a budget, an audit-log sink and a KMS key.",
+    severity: "high",
+    category: "governance",
+    checks: `Every \`${ENVIRONMENT}\` component has a billing Budget, a logging sink and a KMS CryptoKey among its descendants.`,
+    remediationSteps:
+      "Create the environment with the GcpEnvironment component's defaults (budget, audit sink and key are on by default).",
+    check: ({ resources, report }) => {
+      const below = descendantsOf(resources);
+      for (const environment of resources.filter((r) => r.type === ENVIRONMENT)) {
+        const types = new Set((below.get(environment.urn) ?? []).map((r) => r.type));
+        const missing: string[] = [];
+        if (!types.has(BUDGET)) missing.push("a billing budget");
+        if (!LOG_SINKS.some((sink) => types.has(sink))) missing.push("an audit-log sink");
+        if (!types.has(CRYPTO_KEY)) missing.push("a KMS key");
+        if (missing.length > 0)
+          report(`environment ${environment.name} has no ${missing.join(", no ")}.`, environment.urn);
+      }
+    },
+  }),
+  stackRule({
+    name: "service-slo-alerts",
+    description: "Every service has SLO alert policies, and every one of them is routed.",
+    severity: "high",
+    category: "reliability",
+    checks: `Every \`${SERVICE}\` component has at least one AlertPolicy among its descendants, each with non-empty \`notificationChannels\`.`,
+    remediationSteps:
+      "Give the Service an `slos` argument and an on-call route; the component creates burn-rate alerts.",
+    check: (input) => {
+      const { resources, report } = input;
+      const below = descendantsOf(resources);
+      for (const service of resources.filter((r) => r.type === SERVICE)) {
+        const alerts = (below.get(service.urn) ?? []).filter((r) => r.type === ALERT_POLICY);
+        if (alerts.length === 0) {
+          report(`service ${service.name} has no SLO alert policies.`, service.urn);
+          continue;
+        }
+        for (const alert of alerts) {
+          const channels = readKnown(input, false, alert, () => alert.props.notificationChannels);
+          if (channels.known && (!Array.isArray(channels.value) || channels.value.length === 0)) {
+            report(`alert ${alert.name} of service ${service.name} has no notification channels.`, alert.urn);
+          }
+        }
+      }
+    },
+  }),
+  stackRule({
+    name: "deploy-identity-bound-to-environment",
+    description: "Every deploy service account can be impersonated only from one GitHub environment.",
+    severity: "critical",
+    category: "security",
+    checks:
+      "Every service account whose accountId starts with `deploy-` has a serviceaccount IAMMember granting roles/iam.workloadIdentityUser to `principalSet://.../attribute.environment/<env>`, and no workloadIdentityUser grant that is not pinned to an environment.",
+    remediationSteps:
+      "Create deploy identities with the CiIdentity component, which binds each one to its GitHub environment.",
+    check: (input) => {
+      const { resources, report } = input;
+      const accounts = resources.filter((r) => r.type === SERVICE_ACCOUNT);
+      const grants = resources.filter((r) => r.type === SERVICE_ACCOUNT_IAM_MEMBER);
+      for (const account of accounts) {
+        const accountId = readKnown(input, true, account, () => account.props.accountId);
+        if (!accountId.known || typeof accountId.value !== "string" || !accountId.value.startsWith("deploy-"))
+          continue;
+        const email = tryKnown(() => account.props.email);
+        const accountName = tryKnown(() => account.props.name);
+        const forAccount = grants.filter((grant) => {
+          if (dependsOn(grant, account, "serviceAccountId")) return true;
+          const target = tryKnown(() => grant.props.serviceAccountId);
+          if (!target.known || typeof target.value !== "string") return false;
+          return (
+            (accountName.known && target.value === accountName.value) ||
+            (email.known && typeof email.value === "string" && target.value.endsWith(email.value)) ||
+            target.value.includes(`/serviceAccounts/${accountId.value}@`)
+          );
+        });
+        let bound = false;
+        for (const grant of forAccount) {
+          const role = readKnown(input, true, grant, () => grant.props.role);
+          const member = readKnown(input, true, grant, () => grant.props.member);
+          if (!role.known || !member.known || role.value !== "roles/iam.workloadIdentityUser") continue;
+          if (ENVIRONMENT_MEMBER.test(String(member.value))) bound = true;
+          else
+            report(
+              `${grant.name} lets ${member.value} impersonate deploy identity ${accountId.value} without pinning a GitHub environment.`,
+              grant.urn,
+            );
+        }
+        if (!bound) {
+          report(
+            `deploy identity ${accountId.value} is not bound to a GitHub environment (no workloadIdentityUser grant to attribute.environment/<env>).`,
+            account.urn,
+          );
+        }
+      }
+    },
+  }),
+  stackRule({
+    name: "bucket-public-via-iam",
+    description: "No bucket is made public by a separate IAM resource.",
+    severity: "critical",
+    category: "security",
+    checks:
+      "For every Bucket, no BucketIAMMember/Binding/Policy elsewhere in the stack that targets it grants allUsers / allAuthenticatedUsers.",
+    checkov: ["CKV_GCP_28"],
+    trivy: ["AVD-GCP-0001"],
+    remediationSteps:
+      "Remove the public grant; serve public objects through a load balancer with a backend bucket or signed URLs.",
+    check: (input) => {
+      const { resources, report } = input;
+      const iam = resources.filter((r) => BUCKET_IAM.test(r.type));
+      for (const bucket of resources.filter((r) => r.type === BUCKET)) {
+        const name = tryKnown(() => bucket.props.name);
+        for (const grant of iam) {
+          const target = tryKnown(() => grant.props.bucket);
+          const matches =
+            dependsOn(grant, bucket, "bucket") ||
+            (name.known &&
+              target.known &&
+              (target.value === name.value || target.value === `b/${name.value}`));
+          if (!matches) continue;
+          const found = readKnown(input, true, grant, () => grantsOf(grant.type, grant.props).grants);
+          if (!found.known) continue;
+          for (const public_ of found.value.filter((g) => PUBLIC_MEMBERS.has(g.member))) {
+            report(
+              `bucket ${bucket.name} is made public by ${grant.type.split(":")[2]} ${grant.name} (${public_.member} ${public_.role}).`,
+              bucket.urn,
+            );
+          }
+        }
+      }
+    },
+  }),
+];

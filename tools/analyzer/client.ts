@@ -235,16 +235,21 @@ function providerResource(
   return message;
 }
 
+/** A property bag as a protobuf Struct; built once per resource and shared by analyze and analyzeStack. */
+export function toStruct(properties: Record<string, unknown>): Struct {
+  return Struct.fromJavaScript(properties as never);
+}
+
 export function analyzeRequest(
   resource: PlannedResource,
   byUrn: ReadonlyMap<string, PlannedResource>,
-  properties: Record<string, unknown>,
+  properties: Struct,
 ): analyzerProto.AnalyzeRequest {
   const request = new analyzerProto.AnalyzeRequest();
   request.setUrn(resource.urn);
   request.setType(resource.type);
   request.setName(resource.name);
-  request.setProperties(Struct.fromJavaScript(properties as never));
+  request.setProperties(properties);
   request.setOptions(resourceOptions(resource, true));
   const provider = providerResource(resource, byUrn);
   if (provider) request.setProvider(provider);
@@ -254,7 +259,7 @@ export function analyzeRequest(
 export function analyzeStackRequest(
   resources: readonly PlannedResource[],
   byUrn: ReadonlyMap<string, PlannedResource>,
-  propertiesOf: (resource: PlannedResource) => Record<string, unknown>,
+  propertiesOf: (resource: PlannedResource) => Struct,
 ): analyzerProto.AnalyzeStackRequest {
   const request = new analyzerProto.AnalyzeStackRequest();
   request.setResourcesList(
@@ -263,7 +268,7 @@ export function analyzeStackRequest(
       message.setUrn(resource.urn);
       message.setType(resource.type);
       message.setName(resource.name);
-      message.setProperties(Struct.fromJavaScript(propertiesOf(resource) as never));
+      message.setProperties(propertiesOf(resource));
       message.setOptions(resourceOptions(resource, false));
       const provider = providerResource(resource, byUrn);
       if (provider) message.setProvider(provider);

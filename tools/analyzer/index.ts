@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse as parseYaml } from "yaml";
 import type { PlannedResource, PolicyReport, PolicyViolation, Severity } from "../plan/model";
 import {
@@ -22,9 +23,10 @@ import {
   handshakeRequest,
   isUnimplemented,
   stackConfigureRequest,
+  toStruct,
 } from "./client";
 import { PolicyConfigError, PolicyPackError } from "./errors";
-import { type PackEnvironment, type PolicyPackProcess, startPolicyPack } from "./pack-process";
+import { type PackEnvironment, startPolicyPack } from "./pack-process";
 import { engineProperties } from "./properties";
 import {
   type AnalyzerPolicyInfo,
@@ -39,33 +41,40 @@ export { PolicyConfigError, PolicyPackError } from "./errors";
 export type { AnalyzerPolicyInfo, PolicyConfigEntry, PolicyPackConfig, ReconciledConfig } from "./reconcile";
 export { findUnknownPolicyNames, parsePolicyPackConfig, reconcilePolicyPackConfig } from "./reconcile";
 
-export interface RunPolicyPackOptions {
+/** Who is running: what the engine tells the pack about the stack (env and configureStack). */
+export interface PolicyPackSessionOptions {
   /** The folder holding PulumiPolicy.yaml, package.json and the pack's index.ts. */
   packDir: string;
-  /** A `--policy-pack-config` JSON file; without one the pack runs on its own defaults. */
-  configFile?: string;
   stack: string;
   project: string;
   /** Defaults to "organization", the name the engine reports for a local backend. */
   organization?: string;
   /** true for `pulumi preview`. */
   dryRun: boolean;
-  /** Every registered resource, in registration order (the root stack first). */
-  resources: readonly PlannedResource[];
   /** Stack config (`ns:key` → value), as configureStack and PULUMI_CONFIG carry it. */
   stackConfig?: Record<string, string>;
   /** Keys of `stackConfig` that are secrets. */
   configSecretKeys?: string[];
   /** Stack tags, readable by policies as `args.stackTags`. */
   stackTags?: Record<string, string>;
-  /** Analyze calls in flight at once. */
-  concurrency?: number;
   /** How long the pack may take to print its port (ts-node type-checks the pack first). */
   startTimeoutMs?: number;
 }
 
+/** One analysis: a config file and the resources of one run of the program. */
+export interface PolicyRunOptions {
+  /** A `--policy-pack-config` JSON file; without one the pack runs on its own defaults. */
+  configFile?: string;
+  /** Every registered resource, in registration order (the root stack first). */
+  resources: readonly PlannedResource[];
+  /** Analyze calls in flight at once. */
+  concurrency?: number;
+}
+
+export type RunPolicyPackOptions = PolicyPackSessionOptions & PolicyRunOptions;
+
 export interface PolicyRunTimings {
-  /** Spawn until the port is printed. */
+  /** Spawn until the port is printed (ts-node compiles and type-checks the pack meanwhile). */
   startMs: number;
   /** All remediate/analyze calls. */
   analyzeMs: number;
@@ -78,7 +87,18 @@ export interface PolicyRunResult extends PolicyReport {
   timings: PolicyRunTimings;
 }
 
-const defaultConcurrency = 48;
+/** A started pack, handshaken and stack-configured; `run` may be called more than once. */
+export interface PolicyPackSession {
+  readonly packName: string;
+  /** PulumiPolicy.yaml's version when set, else the pack's own (package.json), as the engine picks. */
+  readonly packVersion: string;
+  readonly startMs: number;
+  run(options: PolicyRunOptions): Promise<PolicyRunResult>;
+  /** Kills the pack. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+const defaultConcurrency = 128;
 const defaultStartTimeoutMs = 120_000;
 /** What the real engine answers as its address; the pack never dials it (see pack-process.ts). */
 const engineAddress = "127.0.0.1:0";
@@ -102,7 +122,8 @@ function readPolicyProject(packDir: string): PolicyProject {
   return typeof project.version === "string" && project.version !== "" ? { version: project.version } : {};
 }
 
-function readConfigFile(file: string): PolicyPackConfig | undefined {
+/** Reads and parses a config file; PolicyConfigError for a missing, unreadable or malformed one. */
+export function readPolicyPackConfigFile(file: string): PolicyPackConfig | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -138,11 +159,22 @@ function rpcDetails(error: unknown): string {
   return serviceError.details || serviceError.message || String(error);
 }
 
+/** Starts the pack and runs one analysis; the pack is killed afterwards, also on errors. */
 export async function runPolicyPack(options: RunPolicyPackOptions): Promise<PolicyRunResult> {
+  // A bad config file is the user's mistake: report it before paying for the pack's start-up.
+  if (options.configFile) readPolicyPackConfigFile(options.configFile);
+  const session = await openPolicyPack(options);
+  try {
+    return await session.run(options);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Starts the pack, handshakes, configureStack, getAnalyzerInfo; the caller must `close()` it. */
+export async function openPolicyPack(options: PolicyPackSessionOptions): Promise<PolicyPackSession> {
   const packDir = path.resolve(options.packDir);
   const project = readPolicyProject(packDir);
-  // A bad config file is the user's mistake: report it before paying for the pack's start-up.
-  const fileConfig = options.configFile ? readConfigFile(options.configFile) : undefined;
   const identity = {
     stack: options.stack,
     project: options.project,
@@ -150,29 +182,15 @@ export async function runPolicyPack(options: RunPolicyPackOptions): Promise<Poli
     dryRun: options.dryRun,
   };
   const environment: PackEnvironment = { ...identity, config: options.stackConfig ?? {} };
-
   const startedAt = performance.now();
   const pack = await startPolicyPack(packDir, environment, options.startTimeoutMs ?? defaultStartTimeoutMs);
   const startMs = performance.now() - startedAt;
   const client = new AnalyzerConnection(pack.port);
-  try {
-    return await analyzeWithPack(pack, client, options, identity, project, fileConfig, startMs);
-  } finally {
+  const close = async () => {
     client.close();
     await pack.stop();
-  }
-}
+  };
 
-async function analyzeWithPack(
-  pack: PolicyPackProcess,
-  client: AnalyzerConnection,
-  options: RunPolicyPackOptions,
-  identity: { stack: string; project: string; organization: string; dryRun: boolean },
-  project: PolicyProject,
-  fileConfig: PolicyPackConfig | undefined,
-  startMs: number,
-): Promise<PolicyRunResult> {
-  const packDir = path.resolve(options.packDir);
   // Every RPC races the process: a pack that dies mid-run fails fast, quoting its stderr.
   const rpc = async <Response>(what: string, pending: Promise<Response>): Promise<Response> => {
     try {
@@ -192,61 +210,100 @@ async function analyzeWithPack(
       throw error;
     });
 
-  await rpc("the handshake", unlessUnimplemented(client.handshake(handshakeRequest(engineAddress, packDir))));
-  await rpc(
-    "configureStack",
-    unlessUnimplemented(
-      client.configureStack(
-        stackConfigureRequest({
-          ...identity,
-          tags: options.stackTags ?? {},
-          config: options.stackConfig ?? {},
-          configSecretKeys: options.configSecretKeys ?? [],
-        }),
+  try {
+    await rpc(
+      "the handshake",
+      unlessUnimplemented(client.handshake(handshakeRequest(engineAddress, packDir))),
+    );
+    await rpc(
+      "configureStack",
+      unlessUnimplemented(
+        client.configureStack(
+          stackConfigureRequest({
+            ...identity,
+            tags: options.stackTags ?? {},
+            config: options.stackConfig ?? {},
+            configSecretKeys: options.configSecretKeys ?? [],
+          }),
+        ),
       ),
-    ),
-  );
+    );
+    const info = decodeAnalyzerInfo(await rpc("getAnalyzerInfo", client.getAnalyzerInfo()));
+    const packVersion = project.version ?? info.version;
+    return {
+      packName: info.name,
+      packVersion,
+      startMs,
+      close,
+      run: (runOptions) =>
+        analyze({ rpc, unlessUnimplemented, client, info, packVersion, startMs }, runOptions),
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
 
-  const info: AnalyzerInfo = decodeAnalyzerInfo(await rpc("getAnalyzerInfo", client.getAnalyzerInfo()));
-  const version = project.version ?? info.version;
-  const configFile = options.configFile;
+interface SessionState {
+  rpc: <Response>(what: string, pending: Promise<Response>) => Promise<Response>;
+  unlessUnimplemented: <Response>(pending: Promise<Response>) => Promise<Response | undefined>;
+  client: AnalyzerConnection;
+  info: AnalyzerInfo;
+  packVersion: string;
+  startMs: number;
+}
 
+/** Reconciles and sends the config (InstallAndLoadPolicyPlugins), or throws PolicyConfigError. */
+async function configurePack(
+  session: SessionState,
+  configFile: string | undefined,
+): Promise<AnalyzerPolicyInfo[]> {
+  const { info, rpc, client } = session;
+  const fileConfig = configFile ? readPolicyPackConfigFile(configFile) : undefined;
+  // Levels change with each configure: hand out copies, never the session's own.
+  const policies = info.policies.map((policy) => ({ ...policy }));
   if (!info.supportsConfig) {
     if (configFile)
       throw new PolicyConfigError(configFile, [`(root): policy pack "${info.name}" does not support config`]);
-  } else {
-    const unknown = findUnknownPolicyNames(info.policies, fileConfig);
-    if (unknown.length > 0) {
-      const names = info.policies.map((policy) => policy.name).join(", ");
-      throw new PolicyConfigError(
-        configFile,
-        unknown.map(
-          (name) =>
-            `${name}: expected a policy of pack "${info.name}" (${names}) or "${allPoliciesKey}", found an unknown name`,
-        ),
-      );
-    }
-    const reconciled = reconcilePolicyPackConfig(info.policies, info.initialConfig, fileConfig);
-    if (reconciled.validationErrors.length > 0)
-      throw new PolicyConfigError(configFile, reconciled.validationErrors);
-    const levelless = Object.entries(reconciled.config).filter(([, entry]) => entry.enforcementLevel === "");
-    if (levelless.length > 0) {
-      // The engine's Configure rejects these with `invalid enforcement level ""`.
-      throw new PolicyConfigError(
-        configFile,
-        levelless.map(([name]) => `${name}: expected an enforcementLevel beside the settings, found none`),
-      );
-    }
-    if (Object.keys(reconciled.config).length > 0) {
-      await rpc("configure", client.configure(configureRequest(reconciled.config)));
-    }
-    for (const policy of info.policies) {
-      const level = reconciled.config[policy.name]?.enforcementLevel;
-      if (level) policy.enforcementLevel = level;
-    }
+    return policies;
   }
+  const unknown = findUnknownPolicyNames(info.policies, fileConfig);
+  if (unknown.length > 0) {
+    const names = info.policies.map((policy) => policy.name).join(", ");
+    throw new PolicyConfigError(
+      configFile,
+      unknown.map(
+        (name) =>
+          `${name}: expected a policy of pack "${info.name}" (${names}) or "${allPoliciesKey}", found an unknown name`,
+      ),
+    );
+  }
+  const reconciled = reconcilePolicyPackConfig(info.policies, info.initialConfig, fileConfig);
+  if (reconciled.validationErrors.length > 0)
+    throw new PolicyConfigError(configFile, reconciled.validationErrors);
+  const levelless = Object.entries(reconciled.config).filter(([, entry]) => entry.enforcementLevel === "");
+  if (levelless.length > 0) {
+    // The engine's Configure rejects these with `invalid enforcement level ""`.
+    throw new PolicyConfigError(
+      configFile,
+      levelless.map(([name]) => `${name}: expected an enforcementLevel beside the settings, found none`),
+    );
+  }
+  if (Object.keys(reconciled.config).length > 0) {
+    await rpc("configure", client.configure(configureRequest(reconciled.config)));
+  }
+  for (const policy of policies) {
+    const level = reconciled.config[policy.name]?.enforcementLevel;
+    if (level) policy.enforcementLevel = level;
+  }
+  return policies;
+}
 
-  const severityOf = new Map(info.policies.map((policy) => [policy.name, policy.severity] as const));
+async function analyze(session: SessionState, options: PolicyRunOptions): Promise<PolicyRunResult> {
+  const { rpc, unlessUnimplemented, client, info } = session;
+  const policies = await configurePack(session, options.configFile);
+
+  const severityOf = new Map(policies.map((policy) => [policy.name, policy.severity] as const));
   const toViolation = (diagnostic: Diagnostic, urn: string): PolicyViolation => ({
     policyName: diagnostic.policyName,
     // The engine reports a violation at remediate level as mandatory.
@@ -259,8 +316,8 @@ async function analyzeWithPack(
 
   const byUrn = new Map(options.resources.map((resource) => [resource.urn, resource] as const));
   // Remediate is a no-op unless some policy runs at that level; skipping it then saves a round trip.
-  const remediating = info.policies.some((policy) => policy.enforcementLevel === "remediate");
-  const finalProperties = new Map<string, Record<string, unknown>>();
+  const remediating = policies.some((policy) => policy.enforcementLevel === "remediate");
+  const finalProperties = new Map<string, Struct>();
 
   const analyzeStartedAt = performance.now();
   const perResource = await mapBounded(
@@ -268,7 +325,7 @@ async function analyzeWithPack(
     options.concurrency ?? defaultConcurrency,
     async (resource) => {
       const violations: PolicyViolation[] = [];
-      let properties = engineProperties(resource);
+      let properties = toStruct(engineProperties(resource));
       if (remediating) {
         const response = await rpc(
           `to remediate ${resource.urn}`,
@@ -284,7 +341,7 @@ async function analyzeWithPack(
               message: remediation.diagnostic.trimEnd(),
             });
           } else if (remediation.properties) {
-            properties = remediation.properties;
+            properties = toStruct(remediation.properties);
           }
         }
       }
@@ -310,7 +367,7 @@ async function analyzeWithPack(
         analyzeStackRequest(
           options.resources,
           byUrn,
-          (resource) => finalProperties.get(resource.urn) ?? engineProperties(resource),
+          (resource) => finalProperties.get(resource.urn) ?? toStruct(engineProperties(resource)),
         ),
       ),
     ),
@@ -321,10 +378,10 @@ async function analyzeWithPack(
   const analyzeStackMs = performance.now() - stackStartedAt;
 
   return {
-    pack: { name: info.name, version },
+    pack: { name: info.name, version: session.packVersion },
     violations: [...perResource.flat(), ...stackViolations],
     exemptions: [],
-    policies: info.policies,
-    timings: { startMs, analyzeMs, analyzeStackMs },
+    policies,
+    timings: { startMs: session.startMs, analyzeMs, analyzeStackMs },
   };
 }

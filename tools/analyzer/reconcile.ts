@@ -69,6 +69,7 @@ function jsonKind(value: unknown): JsonKind {
 function describeFound(value: unknown): string {
   const kind = jsonKind(value);
   if (kind === "object" || kind === "array") return `an ${kind}`;
+  if (kind === "null") return "null";
   return `${kind} ${JSON.stringify(value)}`;
 }
 

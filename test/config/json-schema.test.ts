@@ -2,13 +2,19 @@ import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderSchema, SCHEMA_FILE } from "../../tools/schema/generate";
+import { README_FILE, readmeWithReference, renderSchema, SCHEMA_FILE } from "../../tools/schema/generate";
 
 const stackSchema = JSON.parse(readFileSync(SCHEMA_FILE, "utf8"));
 
 describe("stacks/schema.json", () => {
   it("is in sync with the zod schema (run `npm run schema` after changing it)", () => {
     expect(readFileSync(SCHEMA_FILE, "utf8")).toBe(renderSchema());
+  });
+
+  it("matches the README's config reference (run `npm run schema` after changing it)", () => {
+    const readme = readFileSync(README_FILE, "utf8");
+    expect(readme).toBe(readmeWithReference(readme));
+    expect(readme).toContain("| `platform:environments[].network.subnets[].cidr` | string | yes |");
   });
 
   it("is referenced by every bundled stack file for editor completion", () => {

@@ -1,0 +1,494 @@
+import { createHash } from "node:crypto";
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { BUCKET_NAME, CRYPTO_KEY_ID, type StateAccess, stateGrants } from "../state-backend/access";
+import {
+  ArgumentChecks,
+  accountId,
+  DEFAULT_DEPLOY_REF,
+  deployAttributeValue,
+  type ExpectedClaims,
+  expectedDeployClaims,
+  expectedPreviewClaims,
+  GITHUB_ISSUER,
+  githubAttributeCondition,
+  githubAttributeMapping,
+  previewAttributeValues,
+  principalSet,
+} from "./claims";
+import { DEPLOY_ROLES, PREVIEW_ROLES, PRIMITIVE_ROLES, WORKLOAD_IDENTITY_USER } from "./roles";
+
+export * from "./claims";
+export * from "./roles";
+
+export interface GithubRepository {
+  /** Repository name without the owner, e.g. `platform`. Shown in outputs; never bound on. */
+  name: string;
+  /** Numeric repository id (`repository_id` claim), as a string: `gh api repos/OWNER/REPO --jq .id`. */
+  id: string;
+}
+
+export interface GithubOrganization {
+  /** Organization login, e.g. `acme-corp`. Shown in outputs; never bound on. */
+  name: string;
+  /** Numeric organization id (`repository_owner_id` claim): `gh api orgs/OWNER --jq .id`. */
+  id: string;
+}
+
+/** Where the Pulumi state lives (see `components/state-backend`). */
+export interface StateBackendRef {
+  /** The state bucket's name (no `gs://`). */
+  bucket: string;
+  /** `projects/P/locations/L/keyRings/R/cryptoKeys/K` of the `gcpkms://` secrets provider. */
+  secretsKeyId: string;
+}
+
+export interface CiIdentityArgs {
+  /** Project that holds the pool, the provider and the two service accounts. */
+  project: pulumi.Input<string>;
+  github: GithubOrganization;
+  /** The repository whose pull requests preview and whose environment job deploys this stack. */
+  repository: GithubRepository;
+  /** GitHub environment of this stack's deploy job (usually the tier: `dev`, `staging`, `prod`). Required. */
+  deployEnvironment: string;
+  /** Other repositories of the organization the pool trusts (product teams', see ProductCiIdentity). Default: none. */
+  trustedRepositories?: GithubRepository[];
+  /**
+   * Projects the stack manages, by a stable label (used in resource names): preview gets
+   * `previewRoles` and deploy `deployRoles` in each. Default: `{ ci: project }`.
+   */
+  projects?: Record<string, pulumi.Input<string>>;
+  /** Default: PREVIEW_ROLES (read-only). */
+  previewRoles?: string[];
+  /** Default: DEPLOY_ROLES. */
+  deployRoles?: string[];
+  /** State bucket and secrets key: preview reads and decrypts, deploy writes and encrypts. Default: no grants. */
+  stateBackend?: StateBackendRef;
+  /** The branch that deploys and whose pushes may preview. Default: `refs/heads/main`. */
+  deployRef?: string;
+  /** Pool id, stable for the life of the project (a deleted pool id stays taken for 30 days). Default: `github-actions`. */
+  poolId?: string;
+  /** Default: `github`. */
+  providerId?: string;
+  /** `protect` and `deletionPolicy: PREVENT` on the pool and provider. Default: true. */
+  protect?: boolean;
+}
+
+/**
+ * GitHub Actions' way into one stack: a Workload Identity pool with a GitHub OIDC provider that
+ * trusts only the organization's listed repositories (by numeric id), a read-only preview identity
+ * for pull requests and the deploy branch, and a deploy identity for the job in the stack's GitHub
+ * environment on the deploy branch. No keys: jobs exchange their OIDC token.
+ */
+export class CiIdentity extends pulumi.ComponentResource {
+  /** `projects/<number>/locations/global/workloadIdentityPools/<id>`. */
+  readonly poolName: pulumi.Output<string>;
+  /** `workload_identity_provider` input of google-github-actions/auth. */
+  readonly providerName: pulumi.Output<string>;
+  readonly previewServiceAccountEmail: pulumi.Output<string>;
+  readonly deployServiceAccountEmail: pulumi.Output<string>;
+  /** The exact members bound with `roles/iam.workloadIdentityUser`, to compare against a 403. */
+  readonly principalSets: pulumi.Output<{ preview: string[]; deploy: string[] }>;
+  /** The claims a job must carry to get each identity. */
+  readonly expectedClaims: { preview: ExpectedClaims[]; deploy: ExpectedClaims };
+  readonly attributeCondition: string;
+  readonly attributeMapping: Record<string, string>;
+  /** Plain values, so ProductCiIdentity can check that the pool trusts its repository. */
+  readonly organizationId: string;
+  readonly trustedRepositoryIds: readonly string[];
+  readonly deployRef: string;
+  readonly poolId: string;
+
+  constructor(name: string, args: CiIdentityArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("platform:ci:CiIdentity", name, {}, opts);
+    validateCiIdentityArgs(name, args);
+    const deployRef = args.deployRef ?? DEFAULT_DEPLOY_REF;
+    const poolId = args.poolId ?? "github-actions";
+    const providerId = args.providerId ?? "github";
+    const protect = args.protect ?? true;
+    const stateful: pulumi.CustomResourceOptions = { parent: this, protect };
+    const repositoryIds = [args.repository.id, ...(args.trustedRepositories ?? []).map((repo) => repo.id)];
+    this.organizationId = args.github.id;
+    this.trustedRepositoryIds = [...new Set(repositoryIds)];
+    this.deployRef = deployRef;
+    this.poolId = poolId;
+    this.attributeMapping = githubAttributeMapping();
+    this.attributeCondition = githubAttributeCondition({ organizationId: args.github.id, repositoryIds });
+
+    const pool = new gcp.iam.WorkloadIdentityPool(
+      `${name}-pool`,
+      {
+        project: args.project,
+        workloadIdentityPoolId: poolId,
+        displayName: "GitHub Actions",
+        description: `GitHub Actions of ${args.github.name} (${args.github.id}). Soft-deleted pools: see components/ci-identity/README.md.`,
+        disabled: false,
+        deletionPolicy: protect ? "PREVENT" : "DELETE",
+      },
+      stateful,
+    );
+    const provider = new gcp.iam.WorkloadIdentityPoolProvider(
+      `${name}-provider`,
+      {
+        project: args.project,
+        workloadIdentityPoolId: pool.workloadIdentityPoolId,
+        workloadIdentityPoolProviderId: providerId,
+        displayName: "GitHub OIDC",
+        description: `Tokens of ${args.github.name} repositories ${this.trustedRepositoryIds.join(", ")}.`,
+        attributeMapping: this.attributeMapping,
+        attributeCondition: this.attributeCondition,
+        oidc: { issuerUri: GITHUB_ISSUER },
+        deletionPolicy: protect ? "PREVENT" : "DELETE",
+      },
+      stateful,
+    );
+
+    const repository = `${args.github.name}/${args.repository.name}`;
+    const preview = new gcp.serviceaccount.Account(
+      `${name}-preview`,
+      {
+        project: args.project,
+        accountId: "preview-platform",
+        displayName: "CI preview (read-only)",
+        description: `pulumi preview from pull requests and ${deployRef} of ${repository}.`,
+      },
+      { parent: this },
+    );
+    const deploy = new gcp.serviceaccount.Account(
+      `${name}-deploy`,
+      {
+        project: args.project,
+        // The policy pack recognizes deploy identities by this prefix.
+        accountId: "deploy-platform",
+        displayName: `CI deploy (${args.deployEnvironment})`,
+        description: `pulumi up from the ${args.deployEnvironment} environment on ${deployRef} of ${repository}.`,
+      },
+      { parent: this },
+    );
+
+    const previewValues = previewAttributeValues(args.repository.id, deployRef);
+    const deployValues = [deployAttributeValue(args.repository.id, args.deployEnvironment, deployRef)];
+    const previewMembers = bindWorkloadIdentityUsers(
+      this,
+      `${name}-preview-wif`,
+      preview,
+      pool.name,
+      previewValues,
+    );
+    const deployMembers = bindWorkloadIdentityUsers(
+      this,
+      `${name}-deploy-wif`,
+      deploy,
+      pool.name,
+      deployValues,
+    );
+
+    const projects = args.projects ?? { ci: args.project };
+    for (const [label, project] of Object.entries(projects)) {
+      grantProjectRoles(
+        this,
+        `${name}-preview-${label}`,
+        project,
+        preview.member,
+        args.previewRoles ?? [...PREVIEW_ROLES],
+      );
+      grantProjectRoles(
+        this,
+        `${name}-deploy-${label}`,
+        project,
+        deploy.member,
+        args.deployRoles ?? [...DEPLOY_ROLES],
+      );
+    }
+    if (args.stateBackend) {
+      grantStateAccess(this, `${name}-preview-state`, args.stateBackend, preview.member, "reader");
+      grantStateAccess(this, `${name}-deploy-state`, args.stateBackend, deploy.member, "writer");
+    }
+
+    this.poolName = pool.name;
+    this.providerName = provider.name;
+    this.previewServiceAccountEmail = preview.email;
+    this.deployServiceAccountEmail = deploy.email;
+    this.principalSets = pulumi
+      .all([pulumi.all(previewMembers), pulumi.all(deployMembers)])
+      .apply(([p, d]) => ({
+        preview: p,
+        deploy: d,
+      }));
+    this.expectedClaims = {
+      preview: expectedPreviewClaims(repository, args.repository.id, args.github.id, deployRef),
+      deploy: expectedDeployClaims(
+        repository,
+        args.repository.id,
+        args.github.id,
+        args.deployEnvironment,
+        deployRef,
+      ),
+    };
+    this.registerOutputs({
+      poolName: this.poolName,
+      providerName: this.providerName,
+      previewServiceAccountEmail: this.previewServiceAccountEmail,
+      deployServiceAccountEmail: this.deployServiceAccountEmail,
+      principalSets: this.principalSets,
+      expectedClaims: this.expectedClaims,
+    });
+  }
+}
+
+export interface ProductCiIdentityArgs {
+  /** The platform's pool; it must trust `repository` (list it in `trustedRepositories`). */
+  pool: CiIdentity;
+  /** The team's environment project (`GcpEnvironment.projectId`): the identities and their roles live there. */
+  project: pulumi.Input<string>;
+  repository: GithubRepository;
+  /** GitHub environments whose jobs on the deploy branch may deploy. At least one. */
+  environments: string[];
+  /** Predefined roles the deploy identity needs in `project`. */
+  roles: string[];
+  /** Read-only roles for a preview identity (pull requests and the deploy branch). Default: no preview identity. */
+  previewRoles?: string[];
+}
+
+/**
+ * A product team's repository: a deploy identity in the team's project, usable only by the jobs in
+ * the listed GitHub environments on the deploy branch, through the platform's pool.
+ */
+export class ProductCiIdentity extends pulumi.ComponentResource {
+  readonly deployServiceAccountEmail: pulumi.Output<string>;
+  readonly previewServiceAccountEmail: pulumi.Output<string> | undefined;
+  readonly principalSets: pulumi.Output<{ preview: string[]; deploy: string[] }>;
+  readonly expectedClaims: { preview: ExpectedClaims[]; deploy: ExpectedClaims[] };
+
+  constructor(name: string, args: ProductCiIdentityArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("platform:ci:ProductCiIdentity", name, {}, opts);
+    validateProductArgs(name, args);
+    const pool = args.pool;
+    const hash = (text: string) => createHash("sha256").update(text).digest("hex");
+    const deploy = new gcp.serviceaccount.Account(
+      `${name}-deploy`,
+      {
+        project: args.project,
+        accountId: accountId("deploy", args.repository.name, hash),
+        displayName: `CI deploy of ${args.repository.name}`,
+        description: `Jobs of repository ${args.repository.id} in ${args.environments.join(", ")} on ${pool.deployRef}.`,
+      },
+      { parent: this },
+    );
+    const deployMembers = bindWorkloadIdentityUsers(
+      this,
+      `${name}-deploy-wif`,
+      deploy,
+      pool.poolName,
+      args.environments.map((environment) =>
+        deployAttributeValue(args.repository.id, environment, pool.deployRef),
+      ),
+    );
+    grantProjectRoles(this, `${name}-deploy`, args.project, deploy.member, args.roles);
+
+    let previewMembers: pulumi.Output<string>[] = [];
+    if (args.previewRoles && args.previewRoles.length > 0) {
+      const preview = new gcp.serviceaccount.Account(
+        `${name}-preview`,
+        {
+          project: args.project,
+          accountId: accountId("preview", args.repository.name, hash),
+          displayName: `CI preview of ${args.repository.name}`,
+          description: `Pull requests and ${pool.deployRef} of repository ${args.repository.id}.`,
+        },
+        { parent: this },
+      );
+      previewMembers = bindWorkloadIdentityUsers(
+        this,
+        `${name}-preview-wif`,
+        preview,
+        pool.poolName,
+        previewAttributeValues(args.repository.id, pool.deployRef),
+      );
+      grantProjectRoles(this, `${name}-preview`, args.project, preview.member, args.previewRoles);
+      this.previewServiceAccountEmail = preview.email;
+    }
+
+    const repository = args.repository.name;
+    this.deployServiceAccountEmail = deploy.email;
+    this.principalSets = pulumi
+      .all([pulumi.all(previewMembers), pulumi.all(deployMembers)])
+      .apply(([p, d]) => ({
+        preview: p,
+        deploy: d,
+      }));
+    this.expectedClaims = {
+      preview: this.previewServiceAccountEmail
+        ? expectedPreviewClaims(repository, args.repository.id, pool.organizationId, pool.deployRef)
+        : [],
+      deploy: args.environments.map((environment) =>
+        expectedDeployClaims(
+          repository,
+          args.repository.id,
+          pool.organizationId,
+          environment,
+          pool.deployRef,
+        ),
+      ),
+    };
+    this.registerOutputs({
+      deployServiceAccountEmail: this.deployServiceAccountEmail,
+      previewServiceAccountEmail: this.previewServiceAccountEmail,
+      principalSets: this.principalSets,
+      expectedClaims: this.expectedClaims,
+    });
+  }
+}
+
+/** One `roles/iam.workloadIdentityUser` member per attribute value; returns the members. */
+function bindWorkloadIdentityUsers(
+  parent: pulumi.Resource,
+  prefix: string,
+  account: gcp.serviceaccount.Account,
+  poolName: pulumi.Output<string>,
+  values: { attribute: string; value: string }[],
+): pulumi.Output<string>[] {
+  return values.map(({ attribute, value }) => {
+    const member = poolName.apply((pool) => principalSet(pool, attribute, value));
+    new gcp.serviceaccount.IAMMember(
+      `${prefix}-${attribute.replace(/_/g, "-")}-${slugOf(value)}`,
+      { serviceAccountId: account.name, role: WORKLOAD_IDENTITY_USER, member },
+      { parent },
+    );
+    return member;
+  });
+}
+
+function grantProjectRoles(
+  parent: pulumi.Resource,
+  prefix: string,
+  project: pulumi.Input<string>,
+  member: pulumi.Output<string>,
+  roles: string[],
+): void {
+  for (const role of [...new Set(roles)].sort()) {
+    new gcp.projects.IAMMember(
+      `${prefix}-${role.replace("roles/", "").replace(/\./g, "-")}`,
+      { project, role, member },
+      { parent },
+    );
+  }
+}
+
+function grantStateAccess(
+  parent: pulumi.Resource,
+  prefix: string,
+  state: StateBackendRef,
+  member: pulumi.Output<string>,
+  access: StateAccess,
+): void {
+  for (const grant of stateGrants(access)) {
+    if (grant.resource === "bucket") {
+      new gcp.storage.BucketIAMMember(
+        `${prefix}-bucket`,
+        { bucket: state.bucket, role: grant.role, member },
+        { parent },
+      );
+    } else {
+      new gcp.kms.CryptoKeyIAMMember(
+        `${prefix}-key`,
+        { cryptoKeyId: state.secretsKeyId, role: grant.role, member },
+        { parent },
+      );
+    }
+  }
+}
+
+/** A resource-name fragment of an attribute value: `612345678/refs/heads/main` -> `612345678-refs-heads-main`. */
+function slugOf(value: string): string {
+  return value.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+function checkRoles(checks: ArgumentChecks, argument: string, roles: string[] | undefined): void {
+  if (roles === undefined) return;
+  roles.forEach((role, index) => {
+    checks.expect(
+      /^roles\/[A-Za-z0-9.]+$/.test(role) && !(PRIMITIVE_ROLES as readonly string[]).includes(role),
+      `${argument}[${index}]`,
+      'a predefined role like "roles/run.developer" (never roles/owner, roles/editor or roles/viewer)',
+      role,
+    );
+  });
+}
+
+function validateCiIdentityArgs(name: string, args: CiIdentityArgs): void {
+  const checks = new ArgumentChecks();
+  checks.organizationName("github.name", args.github?.name);
+  checks.numericId("github.id", args.github?.id, "organization");
+  checks.repositoryName("repository.name", args.repository?.name);
+  checks.numericId("repository.id", args.repository?.id, "repository");
+  checks.expect(
+    typeof args.deployEnvironment === "string" && args.deployEnvironment.length > 0,
+    "deployEnvironment",
+    "the GitHub environment of the deploy job (a deploy identity is never bound without one)",
+    args.deployEnvironment,
+  );
+  if (args.deployEnvironment) checks.environment("deployEnvironment", args.deployEnvironment);
+  (args.trustedRepositories ?? []).forEach((repo, index) => {
+    checks.repositoryName(`trustedRepositories[${index}].name`, repo.name);
+    checks.numericId(`trustedRepositories[${index}].id`, repo.id, "repository");
+  });
+  if (args.deployRef !== undefined) checks.ref("deployRef", args.deployRef);
+  checkRoles(checks, "previewRoles", args.previewRoles);
+  checkRoles(checks, "deployRoles", args.deployRoles);
+  if (args.poolId !== undefined) {
+    checks.expect(
+      /^[a-z][a-z0-9-]{2,30}[a-z0-9]$/.test(args.poolId) && !args.poolId.startsWith("gcp-"),
+      "poolId",
+      "4-32 lowercase letters, digits or hyphens, not starting with gcp-",
+      args.poolId,
+    );
+  }
+  if (args.stateBackend) {
+    checks.expect(
+      BUCKET_NAME.test(args.stateBackend.bucket),
+      "stateBackend.bucket",
+      'a bucket name, like "acme-pulumi-state"',
+      args.stateBackend.bucket,
+    );
+    checks.expect(
+      CRYPTO_KEY_ID.test(args.stateBackend.secretsKeyId),
+      "stateBackend.secretsKeyId",
+      "projects/P/locations/L/keyRings/R/cryptoKeys/K",
+      args.stateBackend.secretsKeyId,
+    );
+  }
+  checks.throwIfAny(`CiIdentity "${name}"`);
+}
+
+function validateProductArgs(name: string, args: ProductCiIdentityArgs): void {
+  const checks = new ArgumentChecks();
+  checks.repositoryName("repository.name", args.repository?.name);
+  checks.numericId("repository.id", args.repository?.id, "repository");
+  checks.expect(
+    Array.isArray(args.environments) && args.environments.length > 0,
+    "environments",
+    "at least one GitHub environment (a deploy identity is never bound without one)",
+    args.environments,
+  );
+  (args.environments ?? []).forEach((environment, index) => {
+    checks.environment(`environments[${index}]`, environment);
+  });
+  checks.expect(
+    Array.isArray(args.roles) && args.roles.length > 0,
+    "roles",
+    "at least one predefined role",
+    args.roles,
+  );
+  checkRoles(checks, "roles", args.roles);
+  checkRoles(checks, "previewRoles", args.previewRoles);
+  if (args.repository && /^[1-9][0-9]*$/.test(args.repository.id ?? "")) {
+    checks.expect(
+      args.pool.trustedRepositoryIds.includes(args.repository.id),
+      "repository.id",
+      `a repository the pool trusts (${args.pool.trustedRepositoryIds.join(", ")}); add it to the CiIdentity's trustedRepositories`,
+      args.repository.id,
+    );
+  }
+  checks.throwIfAny(`ProductCiIdentity "${name}"`);
+}

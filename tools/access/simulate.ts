@@ -1,0 +1,313 @@
+import { isCelError, parse, run, unparse } from "@bufbuild/cel";
+import type { PlannedResource } from "../plan/model";
+
+/**
+ * Offline answer to "which service accounts can this GitHub job impersonate, and why not?".
+ *
+ * Reads what the stack would create: each Workload Identity provider's attribute mapping and
+ * condition, and every `roles/iam.workloadIdentityUser` member on a service account. Then does what
+ * Google's Security Token Service and IAM do with a token: check the issuer, evaluate the mapping
+ * and the condition with a real CEL evaluator, and match the mapped attributes against the
+ * principalSet members. Not simulated: the token's signature, expiry and audience (the auth action
+ * requests the provider's own audience), and IAM deny policies.
+ */
+
+export const PROVIDER_TYPE = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
+export const SERVICE_ACCOUNT_IAM_MEMBER_TYPE = "gcp:serviceaccount/iAMMember:IAMMember";
+export const SERVICE_ACCOUNT_TYPE = "gcp:serviceaccount/account:Account";
+export const WORKLOAD_IDENTITY_USER_ROLE = "roles/iam.workloadIdentityUser";
+const SUBJECT_MAX_BYTES = 127;
+
+/** The claims of a GitHub Actions OIDC token (the JWT's payload). */
+export type TokenClaims = Record<string, unknown>;
+
+export type RefusalStage = "issuer" | "mapping" | "condition" | "binding";
+
+export interface AccessDecision {
+  /** Email of the service account. */
+  serviceAccount: string;
+  /** URN of the service account resource, when the stack declares it. */
+  serviceAccountUrn?: string;
+  /** URN of the provider the token was exchanged through. */
+  provider: string;
+  allowed: boolean;
+  /** One sentence: what granted access, or what refused it. */
+  reason: string;
+  /** Where a refusal happened. */
+  refusedAt?: RefusalStage;
+  /** The clause of the attribute condition that was false (when refusedAt is "condition"). */
+  refusedClause?: string;
+  /** The members of the service account that the token matched. */
+  matchedMembers: string[];
+  /** The members the token was compared with. */
+  members: string[];
+  /** The mapped attributes (`google.subject`, `attribute.*`), when the mapping succeeded. */
+  attributes?: Record<string, string>;
+}
+
+interface ProviderModel {
+  urn: string;
+  poolId: string;
+  issuer: string;
+  mapping: Record<string, string>;
+  condition?: string;
+}
+
+interface Binding {
+  serviceAccount: string;
+  member: string;
+}
+
+interface ParsedMember {
+  poolId: string;
+  kind: "attribute" | "subject" | "group" | "all";
+  attribute?: string;
+  value?: string;
+}
+
+type Evaluation =
+  | { ok: true; attributes: Record<string, string>; groups: string[] }
+  | { ok: false; stage: RefusalStage; reason: string; clause?: string };
+
+export function simulateAccess(resources: readonly PlannedResource[], claims: TokenClaims): AccessDecision[] {
+  const providers = resources.filter((resource) => resource.type === PROVIDER_TYPE).map(toProviderModel);
+  const bindings = workloadIdentityBindings(resources);
+  const accountUrns = serviceAccountUrns(resources);
+  const decisions: AccessDecision[] = [];
+  for (const provider of providers) {
+    const byAccount = new Map<string, string[]>();
+    for (const binding of bindings) {
+      if (parseMember(binding.member)?.poolId !== provider.poolId) continue;
+      byAccount.set(binding.serviceAccount, [
+        ...(byAccount.get(binding.serviceAccount) ?? []),
+        binding.member,
+      ]);
+    }
+    if (byAccount.size === 0) continue;
+    const evaluation = evaluateProvider(provider, claims);
+    for (const [serviceAccount, members] of byAccount) {
+      const base = {
+        serviceAccount,
+        serviceAccountUrn: accountUrns.get(serviceAccount),
+        provider: provider.urn,
+        members,
+      };
+      if (!evaluation.ok) {
+        decisions.push({
+          ...base,
+          allowed: false,
+          reason: evaluation.reason,
+          refusedAt: evaluation.stage,
+          ...(evaluation.clause ? { refusedClause: evaluation.clause } : {}),
+          matchedMembers: [],
+        });
+        continue;
+      }
+      const matched = members.filter((member) =>
+        memberMatches(member, evaluation.attributes, evaluation.groups),
+      );
+      decisions.push({
+        ...base,
+        allowed: matched.length > 0,
+        reason:
+          matched.length > 0
+            ? `granted by ${matched.join(", ")}`
+            : `no member matches: the token maps ${describeCandidates(members, evaluation.attributes)}`,
+        ...(matched.length > 0 ? {} : { refusedAt: "binding" as const }),
+        matchedMembers: matched,
+        attributes: evaluation.attributes,
+      });
+    }
+  }
+  return decisions.sort(
+    (a, b) => a.serviceAccount.localeCompare(b.serviceAccount) || a.provider.localeCompare(b.provider),
+  );
+}
+
+/** Evaluates issuer, attribute mapping and attribute condition of one provider for the claims. */
+export function evaluateProvider(provider: ProviderModel, claims: TokenClaims): Evaluation {
+  if (claims.iss !== provider.issuer) {
+    return {
+      ok: false,
+      stage: "issuer",
+      reason: `the token's issuer ${JSON.stringify(claims.iss)} is not the provider's ${provider.issuer}`,
+    };
+  }
+  const attributes: Record<string, string> = {};
+  let groups: string[] = [];
+  for (const [key, expression] of Object.entries(provider.mapping)) {
+    const value = run(expression, { assertion: claims as Record<string, never> });
+    if (isCelError(value)) {
+      return {
+        ok: false,
+        stage: "mapping",
+        reason: `mapping ${key} = \`${expression}\` failed: ${value.message}`,
+      };
+    }
+    if (key === "google.groups") {
+      groups = Array.isArray(value) ? value.map(String) : [];
+      continue;
+    }
+    if (typeof value !== "string") {
+      return {
+        ok: false,
+        stage: "mapping",
+        reason: `mapping ${key} = \`${expression}\` gave a ${typeof value}, not a string`,
+      };
+    }
+    attributes[key] = value;
+  }
+  const subject = attributes["google.subject"];
+  if (subject === undefined)
+    return { ok: false, stage: "mapping", reason: "the mapping has no google.subject" };
+  if (Buffer.byteLength(subject, "utf8") > SUBJECT_MAX_BYTES) {
+    return {
+      ok: false,
+      stage: "mapping",
+      reason: `google.subject is ${Buffer.byteLength(subject, "utf8")} bytes, over Google's ${SUBJECT_MAX_BYTES}`,
+    };
+  }
+  if (provider.condition) {
+    const bindings = conditionBindings(claims, attributes, groups);
+    const result = run(provider.condition, bindings);
+    if (result !== true) {
+      const clause = firstFalseClause(provider.condition, bindings);
+      const why = isCelError(result) ? `failed (${result.message})` : "is false";
+      return {
+        ok: false,
+        stage: "condition",
+        reason: `the attribute condition ${why}${clause ? `: clause \`${clause}\` does not hold` : ""}`,
+        ...(clause ? { clause } : {}),
+      };
+    }
+  }
+  return { ok: true, attributes, groups };
+}
+
+/** The top-level `&&` clauses of a condition, as CEL text. */
+export function conditionClauses(condition: string): string[] {
+  const parsed = parse(condition);
+  const clauses: string[] = [];
+  const walk = (expr: typeof parsed.expr): void => {
+    if (expr.exprKind.case === "callExpr" && expr.exprKind.value.function === "_&&_") {
+      for (const arg of expr.exprKind.value.args) walk(arg);
+    } else {
+      clauses.push(unparse(expr));
+    }
+  };
+  walk(parsed.expr);
+  return clauses;
+}
+
+function firstFalseClause(condition: string, bindings: Record<string, never>): string | undefined {
+  try {
+    return conditionClauses(condition).find((clause) => run(clause, bindings) !== true);
+  } catch {
+    return undefined;
+  }
+}
+
+function conditionBindings(claims: TokenClaims, attributes: Record<string, string>, groups: string[]) {
+  const google: Record<string, unknown> = { subject: attributes["google.subject"], groups };
+  const attribute: Record<string, string> = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key.startsWith("attribute.")) attribute[key.slice("attribute.".length)] = value;
+  }
+  return { assertion: claims, google, attribute } as unknown as Record<string, never>;
+}
+
+function memberMatches(member: string, attributes: Record<string, string>, groups: string[]): boolean {
+  const parsed = parseMember(member);
+  if (!parsed) return false;
+  switch (parsed.kind) {
+    case "all":
+      return true;
+    case "subject":
+      return attributes["google.subject"] === parsed.value;
+    case "group":
+      return groups.includes(parsed.value ?? "");
+    case "attribute":
+      return attributes[`attribute.${parsed.attribute}`] === parsed.value;
+  }
+}
+
+const POOL_MEMBER =
+  /^(principalSet|principal):\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/global\/workloadIdentityPools\/([^/]+)\/(.+)$/;
+
+/** Splits `principalSet://iam.googleapis.com/projects/N/locations/global/workloadIdentityPools/P/attribute.X/V`. */
+export function parseMember(member: string): ParsedMember | undefined {
+  const match = POOL_MEMBER.exec(member);
+  if (!match) return undefined;
+  const [, scheme, poolId, rest] = match;
+  if (scheme === "principal") {
+    return rest.startsWith("subject/")
+      ? { poolId, kind: "subject", value: rest.slice("subject/".length) }
+      : undefined;
+  }
+  if (rest === "*") return { poolId, kind: "all" };
+  if (rest.startsWith("group/")) return { poolId, kind: "group", value: rest.slice("group/".length) };
+  const attribute = /^attribute\.([a-z0-9_]+)\/(.+)$/.exec(rest);
+  return attribute ? { poolId, kind: "attribute", attribute: attribute[1], value: attribute[2] } : undefined;
+}
+
+function describeCandidates(members: string[], attributes: Record<string, string>): string {
+  const names = [
+    ...new Set(members.map((member) => parseMember(member)?.attribute).filter((name) => name !== undefined)),
+  ];
+  const mapped = names.map(
+    (name) => `attribute.${name}=${JSON.stringify(attributes[`attribute.${name}`] ?? "")}`,
+  );
+  const expected = members.map((member) => {
+    const parsed = parseMember(member);
+    return parsed?.kind === "attribute" ? `${parsed.attribute}=${JSON.stringify(parsed.value)}` : member;
+  });
+  return `${mapped.join(", ") || "no bound attribute"}; the bindings expect ${expected.join(" or ")}`;
+}
+
+function toProviderModel(resource: PlannedResource): ProviderModel {
+  const inputs = resource.inputs;
+  const oidc = (inputs.oidc ?? {}) as { issuerUri?: unknown };
+  return {
+    urn: resource.urn,
+    poolId: String(inputs.workloadIdentityPoolId ?? ""),
+    issuer: String(oidc.issuerUri ?? ""),
+    mapping: Object.fromEntries(
+      Object.entries((inputs.attributeMapping ?? {}) as Record<string, unknown>).map(([key, value]) => [
+        key,
+        String(value),
+      ]),
+    ),
+    condition:
+      typeof inputs.attributeCondition === "string" && inputs.attributeCondition
+        ? inputs.attributeCondition
+        : undefined,
+  };
+}
+
+function workloadIdentityBindings(resources: readonly PlannedResource[]): Binding[] {
+  return resources
+    .filter(
+      (resource) =>
+        resource.type === SERVICE_ACCOUNT_IAM_MEMBER_TYPE &&
+        resource.inputs.role === WORKLOAD_IDENTITY_USER_ROLE,
+    )
+    .map((resource) => ({
+      serviceAccount: emailOf(String(resource.inputs.serviceAccountId ?? "")),
+      member: String(resource.inputs.member ?? ""),
+    }));
+}
+
+/** `projects/p/serviceAccounts/x@p.iam.gserviceaccount.com` -> the email. */
+function emailOf(serviceAccountId: string): string {
+  return serviceAccountId.split("/").pop() ?? serviceAccountId;
+}
+
+function serviceAccountUrns(resources: readonly PlannedResource[]): Map<string, string> {
+  const urns = new Map<string, string>();
+  for (const resource of resources) {
+    if (resource.type !== SERVICE_ACCOUNT_TYPE) continue;
+    const { accountId, project } = resource.inputs as { accountId?: string; project?: string };
+    if (accountId && project) urns.set(`${accountId}@${project}.iam.gserviceaccount.com`, resource.urn);
+  }
+  return urns;
+}

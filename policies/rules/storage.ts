@@ -10,7 +10,6 @@ export const storageRules: PlatformRule[] = [
     category: "security",
     checks: "Bucket `publicAccessPrevention` is `enforced`.",
     checkov: ["CKV_GCP_114"],
-    trivy: ["AVD-GCP-0001"],
     remediationSteps: 'Set `publicAccessPrevention: "enforced"` on the bucket.',
     types: [BUCKET],
     check: ({ props, report }) => {

@@ -1,7 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { UserInputError } from "../../stacks/config/errors";
+import { PolicyPackError } from "../analyzer";
+import { renderPlanMarkdown } from "../plan-summary";
 import { planStack } from "./plan";
+import { checkPolicies } from "./policy";
 import { renderPlanText } from "./report";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--stack-file PATH] [--json FILE] [--markdown FILE]
@@ -14,9 +17,11 @@ summary and every policy violation.
   --stack-file PATH   plan this stack config file instead of stacks/Pulumi.<stack>.yaml
   --json FILE         also write the plan as JSON
   --markdown FILE     also write the plan as a Markdown pull-request comment
+  --policy-config F   policy pack config (default policies/config/<stack>.json, else <tier>.json)
+  --skip-policy       plan without running the policy pack
   --help              show this text
 
-Exit codes: 0 clean, 1 mandatory policy violations, 2 bad input.`;
+Exit codes: 0 clean, 1 mandatory policy violations, 2 bad input, 3 the policy pack failed.`;
 
 const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
@@ -25,6 +30,8 @@ export interface CliArguments {
   stackFile?: string;
   json?: string;
   markdown?: string;
+  policyConfig?: string;
+  skipPolicy: boolean;
 }
 
 /** Parses and checks the command line; every mistake is a UserInputError naming the argument. */
@@ -38,6 +45,8 @@ export function parseCliArguments(argv: string[]): CliArguments | "help" {
         "stack-file": { type: "string" },
         json: { type: "string" },
         markdown: { type: "string" },
+        "policy-config": { type: "string" },
+        "skip-policy": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -62,6 +71,8 @@ export function parseCliArguments(argv: string[]): CliArguments | "help" {
     stackFile: values["stack-file"] as string | undefined,
     json: values.json as string | undefined,
     markdown: values.markdown as string | undefined,
+    policyConfig: values["policy-config"] as string | undefined,
+    skipPolicy: values["skip-policy"] === true,
   };
 }
 
@@ -73,8 +84,10 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const plan = await planStack({ stack: args.stack, stackFile: args.stackFile });
+    if (!args.skipPolicy) plan.result.policy = await checkPolicies(plan, { configFile: args.policyConfig });
     console.log(renderPlanText(plan.result));
     if (args.json) writeOutput(args.json, `${JSON.stringify(plan.result, null, 2)}\n`);
+    if (args.markdown) writeOutput(args.markdown, renderPlanMarkdown(plan.result, { stack: args.stack }));
     const mandatory =
       plan.result.policy?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
     return mandatory > 0 ? 1 : 0;
@@ -82,6 +95,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UserInputError) {
       console.error(error.message);
       return 2;
+    }
+    if (error instanceof PolicyPackError) {
+      // The pack itself failed (crash, compile error): not the user's input, and not a clean plan.
+      console.error(`policy pack failed: ${error.message}`);
+      return 3;
     }
     throw error;
   }

@@ -1,4 +1,5 @@
-import type { PlannedResource, PlanResult } from "./model";
+import type { PlannedResource, PlanResult, PolicyReport } from "./model";
+import { renderRisk, summarizeRisk } from "./risk";
 
 /** Renders the plan for a terminal: tree by component, counts by type. */
 export function renderPlanText(result: PlanResult): string {
@@ -14,7 +15,49 @@ export function renderPlanText(result: PlanResult): string {
   for (const [type, count] of Object.entries(result.summary.byType)) {
     lines.push(`  ${type.padEnd(width)}  ${String(count).padStart(4)}`);
   }
+  lines.push("");
+  lines.push(...renderRisk(summarizeRisk(result.resources)));
+  if (result.policy) {
+    lines.push("");
+    lines.push(...renderPolicy(result.policy));
+  }
   return lines.join("\n");
+}
+
+const LEVEL_ORDER = ["mandatory", "remediate", "advisory", "disabled"];
+
+export function renderPolicy(policy: PolicyReport): string[] {
+  const lines = [`Policy pack ${policy.pack.name}@${policy.pack.version}:`];
+  const counts = LEVEL_ORDER.map(
+    (level) => [level, policy.violations.filter((v) => v.enforcementLevel === level).length] as const,
+  ).filter(([, count]) => count > 0);
+  lines.push(
+    counts.length === 0
+      ? "  no violations"
+      : `  ${counts.map(([level, count]) => `${count} ${level}`).join(", ")} violation${policy.violations.length === 1 ? "" : "s"}`,
+  );
+  const sorted = [...policy.violations].sort(
+    (a, b) =>
+      LEVEL_ORDER.indexOf(a.enforcementLevel) - LEVEL_ORDER.indexOf(b.enforcementLevel) ||
+      a.policyName.localeCompare(b.policyName) ||
+      a.urn.localeCompare(b.urn),
+  );
+  for (const violation of sorted) {
+    const where = violation.urn ? violation.urn.slice(violation.urn.lastIndexOf("::") + 2) : "(stack)";
+    const severity = violation.severity ? `, ${violation.severity}` : "";
+    lines.push(
+      `  [${violation.enforcementLevel}${severity}] ${violation.policyName} — ${where}: ${violation.message.split("\n")[0]}`,
+    );
+  }
+  if (policy.exemptions.length > 0) {
+    lines.push("  Exemptions in force:");
+    for (const exemption of policy.exemptions) {
+      lines.push(
+        `    ${exemption.policy} for ${exemption.resource} — ${exemption.owner}, ${exemption.ticket}, until ${exemption.expires}`,
+      );
+    }
+  }
+  return lines;
 }
 
 /** Above this many siblings of one type, the tree shows one summary line instead of each. */

@@ -46,7 +46,7 @@ export function renderPolicy(policy: PolicyReport): string[] {
     const where = violation.urn ? violation.urn.slice(violation.urn.lastIndexOf("::") + 2) : "(stack)";
     const severity = violation.severity ? `, ${violation.severity}` : "";
     lines.push(
-      `  [${violation.enforcementLevel}${severity}] ${violation.policyName} — ${where}: ${violation.message.split("\n")[0]}`,
+      `  [${violation.enforcementLevel}${severity}] ${violation.policyName} — ${where}: ${violationDetail(violation.message)}`,
     );
   }
   if (policy.exemptions.length > 0) {
@@ -58,6 +58,15 @@ export function renderPolicy(policy: PolicyReport): string[] {
     }
   }
   return lines;
+}
+
+/** The engine's message is the policy's description, then what this resource did wrong. */
+function violationDetail(message: string): string {
+  const lines = message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines.length > 1 ? lines.slice(1).join(" ") : (lines[0] ?? "");
 }
 
 /** Above this many siblings of one type, the tree shows one summary line instead of each. */

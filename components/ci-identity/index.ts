@@ -100,8 +100,9 @@ export class CiIdentity extends pulumi.ComponentResource {
   readonly poolId: string;
 
   constructor(name: string, args: CiIdentityArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("platform:ci:CiIdentity", name, {}, opts);
+    // Refuse unsafe input before anything is registered.
     validateCiIdentityArgs(name, args);
+    super("platform:ci:CiIdentity", name, {}, opts);
     const deployRef = args.deployRef ?? DEFAULT_DEPLOY_REF;
     const poolId = args.poolId ?? "github-actions";
     const providerId = args.providerId ?? "github";
@@ -261,8 +262,9 @@ export class ProductCiIdentity extends pulumi.ComponentResource {
   readonly expectedClaims: { preview: ExpectedClaims[]; deploy: ExpectedClaims[] };
 
   constructor(name: string, args: ProductCiIdentityArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("platform:ci:ProductCiIdentity", name, {}, opts);
+    // Refuse unsafe input before anything is registered.
     validateProductArgs(name, args);
+    super("platform:ci:ProductCiIdentity", name, {}, opts);
     const pool = args.pool;
     const hash = (text: string) => createHash("sha256").update(text).digest("hex");
     const deploy = new gcp.serviceaccount.Account(

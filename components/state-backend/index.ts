@@ -53,8 +53,9 @@ export class StateBackend extends pulumi.ComponentResource {
   readonly secretsProvider: pulumi.Output<string>;
 
   constructor(name: string, args: StateBackendArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("platform:state:StateBackend", name, {}, opts);
+    // Refuse unsafe input before anything is registered.
     validateArgs(name, args);
+    super("platform:state:StateBackend", name, {}, opts);
     const protect = args.protect ?? true;
     const stateful: pulumi.CustomResourceOptions = { parent: this, protect };
     const labels = { purpose: "pulumi-state", "managed-by": "pulumi", ...(args.labels ?? {}) };

@@ -10,7 +10,8 @@ export const STACKS = ["dev", "staging", "prod"] as const;
 export const SCENARIOS: Record<string, string> = {
   "platform-pull-request": "pull request from a branch of acme-corp/platform",
   "platform-push-main": "push to main of acme-corp/platform, no environment",
-  "platform-push-main-immutable-sub": "same, with the immutable `sub` (`repo:acme-corp@81234567/platform@612345678:...`)",
+  "platform-push-main-immutable-sub":
+    "same, with the immutable `sub` (`repo:acme-corp@81234567/platform@612345678:...`)",
   "platform-deploy-dev": "deploy job in environment `dev` on main",
   "platform-deploy-staging": "deploy job in environment `staging` on main",
   "platform-deploy-prod": "deploy job in environment `prod` on main",
@@ -39,14 +40,18 @@ export function fixtureNames(): string[] {
 
 /** The service accounts (local part of the email) a decision list allows. */
 export function allowedAccounts(decisions: AccessDecision[]): string[] {
-  return decisions.filter((decision) => decision.allowed).map((decision) => decision.serviceAccount.split("@")[0]);
+  return decisions
+    .filter((decision) => decision.allowed)
+    .map((decision) => decision.serviceAccount.split("@")[0]);
 }
 
 /** Why, in a few words: the attributes that matched, or the stage and clause that refused. */
 export function shortReason(decisions: AccessDecision[]): string {
   const allowed = decisions.filter((decision) => decision.allowed);
   if (allowed.length > 0) {
-    const attributes = allowed.flatMap((decision) => decision.matchedMembers.map((member) => /attribute\.([a-z_]+)\//.exec(member)?.[1]));
+    const attributes = allowed.flatMap((decision) =>
+      decision.matchedMembers.map((member) => /attribute\.([a-z_]+)\//.exec(member)?.[1]),
+    );
     return `matches ${[...new Set(attributes)].map((name) => `\`${name}\``).join(", ")}`;
   }
   const refused = decisions[0];

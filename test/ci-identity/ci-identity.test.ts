@@ -26,7 +26,7 @@ function byName(resources: PlannedResource[], name: string): PlannedResource {
   return found;
 }
 
-function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+function resolved<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
@@ -37,8 +37,8 @@ async function plan(args: CiIdentityArgs = ARGS) {
     program: async () => {
       const ci = new CiIdentity("ci", args);
       return {
-        principalSets: await valueOf(ci.principalSets),
-        provider: await valueOf(ci.providerName),
+        principalSets: await resolved(ci.principalSets),
+        provider: await resolved(ci.providerName),
         expectedClaims: ci.expectedClaims,
       };
     },

@@ -12,7 +12,6 @@ import { BUCKET } from "./storage";
 
 export const ENVIRONMENT = "platform:environment:GcpEnvironment";
 export const SERVICE = "platform:service:Service";
-export const CI_IDENTITY = "platform:ci-identity:CiIdentity";
 export const SERVICE_ACCOUNT = "gcp:serviceaccount/account:Account";
 export const SERVICE_ACCOUNT_IAM_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember";
 export const BUDGET = "gcp:billing/budget:Budget";
@@ -71,7 +70,18 @@ function dependsOn(resource: PolicyResource, target: PolicyResource, property?: 
   return deps.some((dep) => dep.urn === target.urn) || resource.parent?.urn === target.urn;
 }
 
-const ENVIRONMENT_MEMBER = /^principalSet:\/\/iam\.googleapis\.com\/.+\/attribute\.environment\/[^/]+$/;
+/**
+ * Members that pin a GitHub environment: `attribute.environment/<env>`, or the CiIdentity
+ * component's composite `attribute.deploy_target/<repository id>/<env>/<ref>`.
+ */
+export function pinsEnvironment(member: string): boolean {
+  const match = /^principalSet:\/\/iam\.googleapis\.com\/.+?\/attribute\.([a-z_]+)\/(.+)$/.exec(member);
+  if (!match) return false;
+  const [, attribute, value] = match;
+  if (attribute === "environment") return /^[^/]+$/.test(value);
+  if (attribute === "deploy_target") return /^\d+\/[^/]+\/.+$/.test(value);
+  return false;
+}
 
 export const stackRules: PlatformRule[] = [
   stackRule({
@@ -87,11 +97,11 @@ export const stackRules: PlatformRule[] = [
       for (const environment of resources.filter((r) => r.type === ENVIRONMENT)) {
         const types = new Set((below.get(environment.urn) ?? []).map((r) => r.type));
         const missing: string[] = [];
-        if (!types.has(BUDGET)) missing.push("a billing budget");
-        if (!LOG_SINKS.some((sink) => types.has(sink))) missing.push("an audit-log sink");
-        if (!types.has(CRYPTO_KEY)) missing.push("a KMS key");
+        if (!types.has(BUDGET)) missing.push("billing budget");
+        if (!LOG_SINKS.some((sink) => types.has(sink))) missing.push("audit-log sink");
+        if (!types.has(CRYPTO_KEY)) missing.push("KMS key");
         if (missing.length > 0)
-          report(`environment ${environment.name} has no ${missing.join(", no ")}.`, environment.urn);
+          report(`environment ${environment.name} is missing: ${missing.join(", ")}.`, environment.urn);
       }
     },
   }),
@@ -127,7 +137,7 @@ export const stackRules: PlatformRule[] = [
     severity: "critical",
     category: "security",
     checks:
-      "Every service account whose accountId starts with `deploy-` has a serviceaccount IAMMember granting roles/iam.workloadIdentityUser to `principalSet://.../attribute.environment/<env>`, and no workloadIdentityUser grant that is not pinned to an environment.",
+      "Every service account whose accountId starts with `deploy-` has a serviceaccount IAMMember granting roles/iam.workloadIdentityUser to `principalSet://.../attribute.environment/<env>` (or `attribute.deploy_target/<repo id>/<env>/<ref>`), and no workloadIdentityUser grant that is not pinned to an environment.",
     remediationSteps:
       "Create deploy identities with the CiIdentity component, which binds each one to its GitHub environment.",
     check: (input) => {
@@ -155,7 +165,7 @@ export const stackRules: PlatformRule[] = [
           const role = readKnown(input, true, grant, () => grant.props.role);
           const member = readKnown(input, true, grant, () => grant.props.member);
           if (!role.known || !member.known || role.value !== "roles/iam.workloadIdentityUser") continue;
-          if (ENVIRONMENT_MEMBER.test(String(member.value))) bound = true;
+          if (pinsEnvironment(String(member.value))) bound = true;
           else
             report(
               `${grant.name} lets ${member.value} impersonate deploy identity ${accountId.value} without pinning a GitHub environment.`,

@@ -59,6 +59,12 @@ export interface PolicyPackSessionOptions {
   stackTags?: Record<string, string>;
   /** How long the pack may take to print its port (ts-node type-checks the pack first). */
   startTimeoutMs?: number;
+  /**
+   * Pack processes to deal analyze calls over (the engine runs one). Each is configured alike and
+   * analyze calls are independent, so results are the same; only a policy that keeps state across
+   * calls in module variables could tell. analyzeStack always goes to the first.
+   */
+  processes?: number;
 }
 
 /** One analysis: a config file and the resources of one run of the program. */
@@ -140,14 +146,14 @@ export function readPolicyPackConfigFile(file: string): PolicyPackConfig | undef
 async function mapBounded<Item, Result>(
   items: readonly Item[],
   limit: number,
-  work: (item: Item) => Promise<Result>,
+  work: (item: Item, index: number) => Promise<Result>,
 ): Promise<Result[]> {
   const results = new Array<Result>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]!);
+      results[index] = await work(items[index]!, index);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
@@ -172,9 +178,26 @@ export async function runPolicyPack(options: RunPolicyPackOptions): Promise<Poli
 }
 
 /** Starts the pack, handshakes, configureStack, getAnalyzerInfo; the caller must `close()` it. */
-export async function openPolicyPack(options: PolicyPackSessionOptions): Promise<PolicyPackSession> {
-  const packDir = path.resolve(options.packDir);
-  const project = readPolicyProject(packDir);
+type Rpc = <Response>(what: string, pending: Promise<Response>) => Promise<Response>;
+
+/** One started pack process with its client; a session holds one or more. */
+interface PackHandle {
+  client: AnalyzerConnection;
+  rpc: Rpc;
+  info: AnalyzerInfo;
+  startMs: number;
+  close(): Promise<void>;
+}
+
+// Handshake, ConfigureStack and AnalyzeStack are optional in the protocol: Unimplemented is fine.
+function unlessUnimplemented<Response>(pending: Promise<Response>): Promise<Response | undefined> {
+  return pending.catch((error: unknown) => {
+    if (isUnimplemented(error)) return undefined;
+    throw error;
+  });
+}
+
+async function startHandle(packDir: string, options: PolicyPackSessionOptions): Promise<PackHandle> {
   const identity = {
     stack: options.stack,
     project: options.project,
@@ -190,9 +213,8 @@ export async function openPolicyPack(options: PolicyPackSessionOptions): Promise
     client.close();
     await pack.stop();
   };
-
   // Every RPC races the process: a pack that dies mid-run fails fast, quoting its stderr.
-  const rpc = async <Response>(what: string, pending: Promise<Response>): Promise<Response> => {
+  const rpc: Rpc = async (what, pending) => {
     try {
       return await Promise.race([pending, pack.exited]);
     } catch (error) {
@@ -203,13 +225,6 @@ export async function openPolicyPack(options: PolicyPackSessionOptions): Promise
       );
     }
   };
-  // Handshake, ConfigureStack and AnalyzeStack are optional in the protocol: Unimplemented is fine.
-  const unlessUnimplemented = <Response>(pending: Promise<Response>) =>
-    pending.catch((error: unknown) => {
-      if (isUnimplemented(error)) return undefined;
-      throw error;
-    });
-
   try {
     await rpc(
       "the handshake",
@@ -229,25 +244,50 @@ export async function openPolicyPack(options: PolicyPackSessionOptions): Promise
       ),
     );
     const info = decodeAnalyzerInfo(await rpc("getAnalyzerInfo", client.getAnalyzerInfo()));
-    const packVersion = project.version ?? info.version;
-    return {
-      packName: info.name,
-      packVersion,
-      startMs,
-      close,
-      run: (runOptions) =>
-        analyze({ rpc, unlessUnimplemented, client, info, packVersion, startMs }, runOptions),
-    };
+    return { client, rpc, info, startMs, close };
   } catch (error) {
     await close();
     throw error;
   }
 }
 
+/** Starts the pack, handshakes, configureStack, getAnalyzerInfo; the caller must `close()` it. */
+export async function openPolicyPack(options: PolicyPackSessionOptions): Promise<PolicyPackSession> {
+  const packDir = path.resolve(options.packDir);
+  const project = readPolicyProject(packDir);
+  const count = Math.max(1, Math.floor(options.processes ?? 1));
+  const started = await Promise.allSettled(
+    Array.from({ length: count }, () => startHandle(packDir, options)),
+  );
+  const handles = started.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
+  const closeAll = async () => {
+    await Promise.all(handles.map((handle) => handle.close()));
+  };
+  const failure = started.find((outcome) => outcome.status === "rejected");
+  if (failure) {
+    await closeAll();
+    throw failure.reason;
+  }
+  const info = handles[0]!.info;
+  const packVersion = project.version ?? info.version;
+  const startMs = Math.max(...handles.map((handle) => handle.startMs));
+  let closed = false;
+  return {
+    packName: info.name,
+    packVersion,
+    startMs,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await closeAll();
+    },
+    run: (runOptions) => analyze({ handles, info, packVersion, startMs }, runOptions),
+  };
+}
+
 interface SessionState {
-  rpc: <Response>(what: string, pending: Promise<Response>) => Promise<Response>;
-  unlessUnimplemented: <Response>(pending: Promise<Response>) => Promise<Response | undefined>;
-  client: AnalyzerConnection;
+  /** The first handle also serves configure checks and analyzeStack. */
+  handles: PackHandle[];
   info: AnalyzerInfo;
   packVersion: string;
   startMs: number;
@@ -258,7 +298,7 @@ async function configurePack(
   session: SessionState,
   configFile: string | undefined,
 ): Promise<AnalyzerPolicyInfo[]> {
-  const { info, rpc, client } = session;
+  const { info, handles } = session;
   const fileConfig = configFile ? readPolicyPackConfigFile(configFile) : undefined;
   // Levels change with each configure: hand out copies, never the session's own.
   const policies = info.policies.map((policy) => ({ ...policy }));
@@ -290,7 +330,8 @@ async function configurePack(
     );
   }
   if (Object.keys(reconciled.config).length > 0) {
-    await rpc("configure", client.configure(configureRequest(reconciled.config)));
+    const request = configureRequest(reconciled.config);
+    await Promise.all(handles.map((handle) => handle.rpc("configure", handle.client.configure(request))));
   }
   for (const policy of policies) {
     const level = reconciled.config[policy.name]?.enforcementLevel;
@@ -300,7 +341,7 @@ async function configurePack(
 }
 
 async function analyze(session: SessionState, options: PolicyRunOptions): Promise<PolicyRunResult> {
-  const { rpc, unlessUnimplemented, client, info } = session;
+  const { handles, info } = session;
   const policies = await configurePack(session, options.configFile);
 
   const severityOf = new Map(policies.map((policy) => [policy.name, policy.severity] as const));
@@ -323,7 +364,9 @@ async function analyze(session: SessionState, options: PolicyRunOptions): Promis
   const perResource = await mapBounded(
     options.resources,
     options.concurrency ?? defaultConcurrency,
-    async (resource) => {
+    async (resource, index) => {
+      // Resources are dealt round-robin over the pack processes.
+      const { rpc, client } = handles[index % handles.length]!;
       const violations: PolicyViolation[] = [];
       let properties = toStruct(engineProperties(resource));
       if (remediating) {
@@ -360,10 +403,10 @@ async function analyze(session: SessionState, options: PolicyRunOptions): Promis
 
   const stackStartedAt = performance.now();
   const stackViolations: PolicyViolation[] = [];
-  const stackResponse = await rpc(
+  const stackResponse = await handles[0]!.rpc(
     "analyzeStack",
     unlessUnimplemented(
-      client.analyzeStack(
+      handles[0]!.client.analyzeStack(
         analyzeStackRequest(
           options.resources,
           byUrn,

@@ -262,6 +262,22 @@ describe("a policy pack over the Analyzer protocol", () => {
     expect(result.violations.at(-1)).toMatchObject({ policyName: "stack-size", urn: "" });
   });
 
+  it("gives the same report when analyze calls are dealt over two pack processes", async () => {
+    const many = benchResources(101);
+    const single = await session.run({ resources: many, configFile: configFile("strict.json") });
+    const sharded = await runPolicyPack({
+      packDir,
+      stack: "dev",
+      project: "shop",
+      dryRun: true,
+      processes: 2,
+      resources: many,
+      configFile: configFile("strict.json"),
+    });
+    expect(sharded.violations).toEqual(single.violations);
+    expect(sharded.violations.length).toBe(111);
+  });
+
   it("still serves the previous defaults after a rejected config", async () => {
     const result = await session.run({ resources });
     expect(result.violations.map((violation) => violation.enforcementLevel)).toEqual([

@@ -22,7 +22,15 @@ Exit codes: 0 the token can impersonate at least one service account, 1 none, 2 
 
 const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** Claims every GitHub Actions token carries and the simulation reads. */
-const REQUIRED_CLAIMS = ["iss", "sub", "repository", "repository_id", "repository_owner_id", "ref", "event_name"] as const;
+const REQUIRED_CLAIMS = [
+  "iss",
+  "sub",
+  "repository",
+  "repository_id",
+  "repository_owner_id",
+  "ref",
+  "event_name",
+] as const;
 const NUMERIC_CLAIMS = ["repository_id", "repository_owner_id"] as const;
 
 export interface AccessArguments {
@@ -48,7 +56,9 @@ export function parseAccessArguments(argv: string[]): AccessArguments | "help" {
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new UserInputError([`command line: ${(error as Error).message.replace(/\. To specify.*$/s, "")}\n${USAGE}`]);
+    throw new UserInputError([
+      `command line: ${(error as Error).message.replace(/\. To specify.*$/s, "")}\n${USAGE}`,
+    ]);
   }
   if (values.help) return "help";
   const stack = values.stack as string | undefined;
@@ -56,9 +66,14 @@ export function parseAccessArguments(argv: string[]): AccessArguments | "help" {
   const problems: string[] = [];
   if (!stack) problems.push("command line: --stack: expected a stack name, found nothing");
   else if (!STACK_NAME.test(stack)) {
-    problems.push(`command line: --stack: expected a stack name of letters, digits, '-', '_' or '.', found ${JSON.stringify(stack)}`);
+    problems.push(
+      `command line: --stack: expected a stack name of letters, digits, '-', '_' or '.', found ${JSON.stringify(stack)}`,
+    );
   }
-  if (!token) problems.push("command line: --token: expected a file with a GitHub OIDC token or its claims, found nothing");
+  if (!token)
+    problems.push(
+      "command line: --token: expected a file with a GitHub OIDC token or its claims, found nothing",
+    );
   if (problems.length > 0) throw new UserInputError([...problems, USAGE]);
   return {
     stack: stack as string,
@@ -75,20 +90,26 @@ export function readClaims(file: string): TokenClaims {
     text = readFileSync(file, "utf8").trim();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserInputError([`${file}: (file): expected a readable token file, found ${code === "ENOENT" ? "no such file" : code}`]);
+    throw new UserInputError([
+      `${file}: (file): expected a readable token file, found ${code === "ENOENT" ? "no such file" : code}`,
+    ]);
   }
   let parsed: unknown;
   if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text)) {
     try {
       parsed = JSON.parse(Buffer.from(text.split(".")[1], "base64url").toString("utf8"));
     } catch {
-      throw new UserInputError([`${file}: (JWT payload): expected base64url-encoded JSON claims, found undecodable text`]);
+      throw new UserInputError([
+        `${file}: (JWT payload): expected base64url-encoded JSON claims, found undecodable text`,
+      ]);
     }
   } else {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new UserInputError([`${file}: (JSON): expected the token's claims as a JSON object, found ${(error as Error).message}`]);
+      throw new UserInputError([
+        `${file}: (JSON): expected the token's claims as a JSON object, found ${(error as Error).message}`,
+      ]);
     }
   }
   return checkClaims(file, parsed);
@@ -96,22 +117,30 @@ export function readClaims(file: string): TokenClaims {
 
 export function checkClaims(file: string, value: unknown): TokenClaims {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new UserInputError([`${file}: (top level): expected the token's claims as a JSON object, found ${describeValue(value)}`]);
+    throw new UserInputError([
+      `${file}: (top level): expected the token's claims as a JSON object, found ${describeValue(value)}`,
+    ]);
   }
   const claims = value as TokenClaims;
   const problems: string[] = [];
   for (const claim of REQUIRED_CLAIMS) {
     if (typeof claims[claim] !== "string" || claims[claim] === "") {
-      problems.push(`${file}: ${claim}: expected a string claim (every GitHub Actions token has it), found ${describeValue(claims[claim])}`);
+      problems.push(
+        `${file}: ${claim}: expected a string claim (every GitHub Actions token has it), found ${describeValue(claims[claim])}`,
+      );
     }
   }
   for (const claim of NUMERIC_CLAIMS) {
     if (typeof claims[claim] === "string" && !/^[0-9]+$/.test(claims[claim] as string)) {
-      problems.push(`${file}: ${claim}: expected a numeric id in quotes, like "123456789", found ${describeValue(claims[claim])}`);
+      problems.push(
+        `${file}: ${claim}: expected a numeric id in quotes, like "123456789", found ${describeValue(claims[claim])}`,
+      );
     }
   }
   if ("environment" in claims && typeof claims.environment !== "string") {
-    problems.push(`${file}: environment: expected a string (or no environment claim), found ${describeValue(claims.environment)}`);
+    problems.push(
+      `${file}: environment: expected a string (or no environment claim), found ${describeValue(claims.environment)}`,
+    );
   }
   if (problems.length > 0) throw new UserInputError(problems);
   return claims;
@@ -124,11 +153,15 @@ export function renderDecisions(stack: string, claims: TokenClaims, decisions: A
     `Stack: ${stack}`,
   ];
   if (decisions.length === 0) {
-    lines.push("No service account in this stack is bound to a Workload Identity pool: nothing to impersonate.");
+    lines.push(
+      "No service account in this stack is bound to a Workload Identity pool: nothing to impersonate.",
+    );
     return lines.join("\n");
   }
   for (const decision of decisions) {
-    lines.push(`  ${decision.allowed ? "CAN impersonate   " : "cannot impersonate"} ${decision.serviceAccount}`);
+    lines.push(
+      `  ${decision.allowed ? "CAN impersonate   " : "cannot impersonate"} ${decision.serviceAccount}`,
+    );
     lines.push(`      ${decision.reason}`);
   }
   const subject = decisions.find((decision) => decision.attributes)?.attributes?.["google.subject"];

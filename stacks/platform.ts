@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { GcpEnvironment } from "../components/environment";
+import { type CiOutputs, defineCiIdentities } from "./config/ci";
 import { defaultProjectId, type PlatformConfig } from "./config/schema";
 
 export interface EnvironmentOutputs {
@@ -15,6 +16,8 @@ export interface EnvironmentOutputs {
 export interface PlatformOutputs {
   tier: string;
   environments: Record<string, EnvironmentOutputs>;
+  /** Workload Identity pool, preview/deploy identities and the claims they expect. */
+  ci?: CiOutputs;
 }
 
 /**
@@ -57,5 +60,6 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
       logBucket: environment.logBucket,
     };
   }
-  return { tier: config.tier, environments };
+  const ci = config.ci ? defineCiIdentities(config.ci, config.tier, environments) : undefined;
+  return { tier: config.tier, environments, ...(ci ? { ci } : {}) };
 }

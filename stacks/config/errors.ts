@@ -89,6 +89,8 @@ export interface IssueContext {
   displayPath?: (path: readonly PathSegment[]) => PathSegment[];
   /** Maps a displayed path to its line in the source file. */
   locate?: (path: readonly PathSegment[]) => number | undefined;
+  /** The default the schema used for a missing key, so a rule about it can quote what applied. */
+  defaultAt?: (path: readonly PathSegment[]) => unknown;
   /** Keys allowed at a path, for near-miss hints on unknown keys. */
   knownKeys?: (path: readonly PathSegment[]) => readonly string[];
 }
@@ -111,7 +113,12 @@ export function formatZodIssues(issues: readonly z.core.$ZodIssue[], context: Is
       }
       continue;
     }
-    const found = describeValue(valueAt(context.input, path));
+    const written = valueAt(context.input, path);
+    const fallback = written === undefined ? context.defaultAt?.(path) : undefined;
+    const found =
+      fallback === undefined
+        ? describeValue(written)
+        : `nothing, so the default ${describeValue(fallback)} applied`;
     let expected: string;
     let hint = "";
     switch (issue.code) {
@@ -121,7 +128,6 @@ export function formatZodIssues(issues: readonly z.core.$ZodIssue[], context: Is
       case "invalid_value": {
         const values = issue.values.map((value) => JSON.stringify(value));
         expected = values.length === 1 ? values[0] : `one of ${values.join(", ")}`;
-        const written = valueAt(context.input, path);
         const near = typeof written === "string" ? nearestName(written, issue.values.map(String)) : undefined;
         if (near) hint = `; did you mean "${near}"?`;
         break;

@@ -100,6 +100,7 @@ export function parseStackFile(file: string, text: string): LoadedStackConfig {
         displayPath: toDisplayPath,
         locate: (path) => locate(["config", ...path]),
         knownKeys: (path) => knownKeysAt(platformConfigSchema, path),
+        defaultAt: (path) => defaultAt(platformConfigSchema, path),
       }),
     );
   }
@@ -200,6 +201,7 @@ export function parseEngineConfig(file: string, engineConfig: Record<string, str
       input: platform,
       displayPath: toDisplayPath,
       knownKeys: (path) => knownKeysAt(platformConfigSchema, path),
+      defaultAt: (path) => defaultAt(platformConfigSchema, path),
     }),
   );
 }
@@ -214,8 +216,8 @@ function parseConfigValue(text: string): unknown {
   }
 }
 
-/** The keys an object schema accepts at a path, for "did you mean" hints. */
-export function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
+/** The schema node at a path, through objects, arrays, optionals and defaults. */
+function schemaAt(schema: z.ZodType, path: readonly PathSegment[]): unknown {
   let current: unknown = schema;
   for (const segment of path) {
     current = unwrap(current);
@@ -226,11 +228,31 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[]): st
     } else if (def.type === "array" && typeof segment === "number") {
       current = def.element;
     } else {
-      return [];
+      return undefined;
     }
   }
-  const def = (unwrap(current) as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+  return current;
+}
+
+/** The keys an object schema accepts at a path, for "did you mean" hints. */
+export function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
+  const def = (unwrap(schemaAt(schema, path)) as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
   return def?.type === "object" ? Object.keys(def.shape as Record<string, unknown>) : [];
+}
+
+/** The default a schema applies at a path when the key is missing, if it has one. */
+export function defaultAt(schema: z.ZodType, path: readonly PathSegment[]): unknown {
+  let current = schemaAt(schema, path);
+  for (;;) {
+    const def = (current as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+    if (!def) return undefined;
+    if (def.type === "default") {
+      const value = def.defaultValue;
+      return typeof value === "function" ? (value as () => unknown)() : value;
+    }
+    if (def.type === "optional" || def.type === "nullable") current = def.innerType;
+    else return undefined;
+  }
 }
 
 function unwrap(schema: unknown): unknown {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TIERS, type Tier } from "../../components/environment/tiers";
+import { ciConfigSchema, refineCiReferences } from "./ci";
 import { findOverlaps, parseCidr } from "./cidr";
 
 /**
@@ -132,6 +133,9 @@ export const platformConfigSchema = z
       .array(environmentSchema)
       .min(1)
       .describe("One GCP project each, usually one per team plus a shared platform one."),
+    ci: ciConfigSchema
+      .optional()
+      .describe("Who may preview and deploy this stack from GitHub Actions (Workload Identity Federation)."),
   })
   .superRefine((config, ctx) => {
     checkUnique(
@@ -211,6 +215,11 @@ export const platformConfigSchema = z
         }
       }
     });
+    refineCiReferences(
+      config.ci,
+      config.environments.map((env) => env.name),
+      ctx,
+    );
   });
 
 export type PlatformConfig = z.output<typeof platformConfigSchema>;

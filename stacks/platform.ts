@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { GcpEnvironment } from "../components/environment";
-import { type CiOutputs, defineCiIdentities } from "./config/ci";
+import { type CiOutputs, defineCiIdentities } from "./ci";
 import { defaultProjectId, type PlatformConfig } from "./config/schema";
 
 export interface EnvironmentOutputs {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
-import { ciConfigSchema, defineCiIdentities, refineCiReferences } from "../../stacks/config/ci";
+import { defineCiIdentities } from "../../stacks/ci";
+import { ciConfigSchema, refineCiReferences } from "../../stacks/config/ci";
 import { formatZodIssues } from "../../stacks/config/errors";
 import { simulateAccess } from "../../tools/access/simulate";
 import { runUnderMocks } from "../../tools/plan/mock-runtime";

@@ -1,11 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { UserInputError } from "../../stacks/config/errors";
-import { PolicyPackError } from "../analyzer";
-import { renderPlanMarkdown } from "../plan-summary";
-import { planStack } from "./plan";
-import { checkPolicies } from "./policy";
-import { renderPlanText } from "./report";
+import { loadStackInput } from "./input";
+import type { StackPlan } from "./plan";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--stack-file PATH] [--json FILE] [--markdown FILE]
 
@@ -83,8 +80,22 @@ export async function main(argv: string[]): Promise<number> {
       console.log(USAGE);
       return 0;
     }
-    const plan = await planStack({ stack: args.stack, stackFile: args.stackFile });
-    if (!args.skipPolicy) plan.result.policy = await checkPolicies(plan, { configFile: args.policyConfig });
+    const input = loadStackInput({ stack: args.stack, stackFile: args.stackFile });
+    // Start the policy pack first: its process starts (and ts-node type-checks it) on the other
+    // core while this one loads Pulumi and runs the program. Modules load in that order on purpose.
+    const { startPolicyCheck } = require("./policy") as typeof import("./policy");
+    const policy = args.skipPolicy ? undefined : startPolicyCheck(input, { configFile: args.policyConfig });
+    const { planStackInput } = require("./plan") as typeof import("./plan");
+    const { renderPlanText } = require("./report") as typeof import("./report");
+    const { renderPlanMarkdown } = require("../plan-summary") as typeof import("../plan-summary");
+    let plan: StackPlan;
+    try {
+      plan = await planStackInput(input);
+    } catch (error) {
+      await policy?.cancel();
+      throw error;
+    }
+    if (policy) plan.result.policy = await policy.finish(plan);
     console.log(renderPlanText(plan.result));
     if (args.json) writeOutput(args.json, `${JSON.stringify(plan.result, null, 2)}\n`);
     if (args.markdown) writeOutput(args.markdown, renderPlanMarkdown(plan.result, { stack: args.stack }));
@@ -96,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(error.message);
       return 2;
     }
-    if (error instanceof PolicyPackError) {
+    if (error instanceof Error && error.name === "PolicyPackError") {
       // The pack itself failed (crash, compile error): not the user's input, and not a clean plan.
       console.error(`policy pack failed: ${error.message}`);
       return 3;
@@ -115,14 +126,18 @@ function writeOutput(file: string, text: string): void {
   }
 }
 
+/**
+ * Exits once stdout and stderr have drained. The gRPC client's timers would otherwise keep the
+ * process alive for another half second after the work is done.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 3;
-    },
-  );
+  main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {
+    console.error(error);
+    exitWhenFlushed(3);
+  });
 }

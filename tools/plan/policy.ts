@@ -2,9 +2,13 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ExemptionRegisterError, exemptionsInForce, loadExemptions } from "../../policies/exemptions";
 import { UserInputError } from "../../stacks/config/errors";
-import { PolicyConfigError, runPolicyPack } from "../analyzer";
+import { openPolicyPack, PolicyConfigError, readPolicyPackConfigFile } from "../analyzer";
+import type { StackInput } from "./input";
 import type { PolicyReport } from "./model";
 import type { StackPlan } from "./plan";
+
+/** The Pulumi project name (`name` in Pulumi.yaml), as the engine reports it to the pack. */
+const PROJECT_NAME = "platform";
 
 export const POLICY_PACK_DIR = "policies";
 export const EXEMPTIONS_FILE = "policies/exemptions.yaml";
@@ -26,33 +30,85 @@ export interface PolicyCheckOptions {
 }
 
 /**
- * Runs the real policy pack over the planned resources through the Analyzer protocol, as
- * `pulumi preview --policy-pack policies --policy-pack-config <file>` would, and lists the
- * exemptions in force for the stack.
+ * A policy check started before the program runs: the pack process starts (ts-node type-checks it)
+ * on the other core while the stack program is planned, and only `analyze` waits for the plan.
  */
+export interface PendingPolicyCheck {
+  configFile: string;
+  /** Analyzes the planned resources and lists the exemptions in force; closes the pack. */
+  finish(plan: StackPlan): Promise<PolicyReport>;
+  /** Closes the pack without analyzing (the plan failed). */
+  cancel(): Promise<void>;
+}
+
+/**
+ * Starts the real policy pack as `pulumi preview --policy-pack policies --policy-pack-config <file>`
+ * would. User mistakes in the policy config or the exemption register throw a UserInputError
+ * here, before anything is started.
+ */
+export function startPolicyCheck(input: StackInput, options: PolicyCheckOptions = {}): PendingPolicyCheck {
+  const configFile = options.configFile ?? policyConfigFileFor(input.stack, input.loaded.config.tier);
+  const exemptions = readExemptions(input.stack, options.today ?? new Date());
+  userMistakes(() => readPolicyPackConfigFile(configFile));
+  const session = openPolicyPack({
+    packDir: POLICY_PACK_DIR,
+    stack: input.stack,
+    project: PROJECT_NAME,
+    dryRun: true,
+    stackConfig: input.loaded.engineConfig,
+    configSecretKeys: input.loaded.secretKeys,
+  });
+  // The plan may fail before anyone awaits the session: keep its failure from going unhandled.
+  session.catch(() => {});
+  return {
+    configFile,
+    async finish(plan) {
+      const pack = await session;
+      try {
+        const report = await userMistakes(() => pack.run({ configFile, resources: plan.result.resources }));
+        return {
+          pack: { name: report.pack.name, version: report.pack.version },
+          violations: report.violations,
+          exemptions,
+        };
+      } finally {
+        await pack.close();
+      }
+    },
+    async cancel() {
+      await session.then((pack) => pack.close()).catch(() => {});
+    },
+  };
+}
+
+/** Plans' policy check in one call (tests, tools): start, then finish with the plan. */
 export async function checkPolicies(
   plan: StackPlan,
   options: PolicyCheckOptions = {},
 ): Promise<PolicyReport> {
-  const { result, loaded } = plan;
-  const configFile = options.configFile ?? policyConfigFileFor(result.stack, loaded.config.tier);
-  const exemptions = readExemptions(result.stack, options.today ?? new Date());
+  return startPolicyCheck(
+    { stack: plan.result.stack, stackFile: plan.stackFile, loaded: plan.loaded },
+    options,
+  ).finish(plan);
+}
+
+/** Policy config mistakes are the user's: report them like any other bad input (exit 2). */
+function userMistakes<T>(work: () => T): T {
   try {
-    const report = await runPolicyPack({
-      packDir: POLICY_PACK_DIR,
-      stack: result.stack,
-      project: result.project,
-      dryRun: true,
-      stackConfig: loaded.engineConfig,
-      configSecretKeys: loaded.secretKeys,
-      configFile,
-      resources: result.resources,
-    });
-    return { pack: report.pack, violations: report.violations, exemptions };
+    const result = work();
+    if (result instanceof Promise) {
+      return result.catch((error: unknown) => {
+        throw asUserInputError(error);
+      }) as T;
+    }
+    return result;
   } catch (error) {
-    if (error instanceof PolicyConfigError) throw new UserInputError(error.message.split("\n"));
-    throw error;
+    throw asUserInputError(error);
   }
+}
+
+function asUserInputError(error: unknown): unknown {
+  return error instanceof PolicyConfigError ? new UserInputError(error.message.split("\n")) : error;
 }
 
 function readExemptions(stack: string, today: Date | string) {

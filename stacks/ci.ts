@@ -1,0 +1,75 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { CiIdentity, type ExpectedClaims, ProductCiIdentity } from "../components/ci-identity";
+import type { Tier } from "../components/environment/tiers";
+import type { CiConfig } from "./config/ci";
+
+export interface CiOutputs {
+  /** `workload_identity_provider` of google-github-actions/auth. */
+  workloadIdentityProvider: pulumi.Output<string>;
+  previewServiceAccount: pulumi.Output<string>;
+  deployServiceAccount: pulumi.Output<string>;
+  principalSets: pulumi.Output<{ preview: string[]; deploy: string[] }>;
+  expectedClaims: { preview: ExpectedClaims[]; deploy: ExpectedClaims };
+  products: Record<
+    string,
+    {
+      deployServiceAccount: pulumi.Output<string>;
+      principalSets: pulumi.Output<{ preview: string[]; deploy: string[] }>;
+    }
+  >;
+}
+
+/**
+ * Declares the stack's CI identities: the pool and the platform's preview/deploy identities in the
+ * platform environment's project (with read/write roles in every environment project of the stack),
+ * and a ProductCiIdentity per product repository in its team's project.
+ *
+ * @param environments every environment of the stack by name, with its project id
+ */
+export function defineCiIdentities(
+  ci: CiConfig,
+  tier: Tier,
+  environments: Record<string, { projectId: pulumi.Input<string> }>,
+): CiOutputs {
+  const platform = environments[ci.platformEnvironment];
+  if (!platform)
+    throw new Error(`platform:ci.platformEnvironment: environment ${ci.platformEnvironment} is not defined`);
+  const projects = Object.fromEntries(
+    Object.entries(environments).map(([name, env]) => [name, env.projectId]),
+  );
+  const identity = new CiIdentity("ci", {
+    project: platform.projectId,
+    github: { name: ci.github.organization, id: ci.github.organizationId },
+    repository: ci.platformRepository,
+    deployEnvironment: ci.deployEnvironment ?? tier,
+    trustedRepositories: ci.productRepositories.map(({ name, id }) => ({ name, id })),
+    projects,
+    stateBackend: { bucket: ci.state.bucket, secretsKeyId: ci.state.secretsKey },
+  });
+  const products: CiOutputs["products"] = {};
+  for (const repo of ci.productRepositories) {
+    const environment = environments[repo.environment];
+    if (!environment)
+      throw new Error(`platform:ci.productRepositories: environment ${repo.environment} is not defined`);
+    const product = new ProductCiIdentity(`ci-${repo.name}`, {
+      pool: identity,
+      project: environment.projectId,
+      repository: { name: repo.name, id: repo.id },
+      environments: repo.githubEnvironments,
+      roles: repo.roles,
+      previewRoles: repo.previewRoles,
+    });
+    products[repo.name] = {
+      deployServiceAccount: product.deployServiceAccountEmail,
+      principalSets: product.principalSets,
+    };
+  }
+  return {
+    workloadIdentityProvider: identity.providerName,
+    previewServiceAccount: identity.previewServiceAccountEmail,
+    deployServiceAccount: identity.deployServiceAccountEmail,
+    principalSets: identity.principalSets,
+    expectedClaims: identity.expectedClaims,
+    products,
+  };
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { describeValue, UserInputError } from "../../stacks/config/errors";
+import { parseFlags, stackNameProblem } from "../cli/args";
 import type { PlannedResource } from "../plan/model";
 import { planStack } from "../plan/plan";
 import { type AccessDecision, simulateAccess, type TokenClaims } from "./simulate";
@@ -20,7 +20,6 @@ condition (CEL) and the roles/iam.workloadIdentityUser bindings against the toke
 
 Exit codes: 0 the token can impersonate at least one service account, 1 none, 2 bad input.`;
 
-const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** Claims every GitHub Actions token carries and the simulation reads. */
 const REQUIRED_CLAIMS = [
   "iss",
@@ -41,35 +40,23 @@ export interface AccessArguments {
 }
 
 export function parseAccessArguments(argv: string[]): AccessArguments | "help" {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string" },
-        "stack-file": { type: "string" },
-        token: { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UserInputError([
-      `command line: ${(error as Error).message.replace(/\. To specify.*$/s, "")}\n${USAGE}`,
-    ]);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      stack: { type: "string" },
+      "stack-file": { type: "string" },
+      token: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    USAGE,
+  );
   if (values.help) return "help";
   const stack = values.stack as string | undefined;
   const token = values.token as string | undefined;
   const problems: string[] = [];
-  if (!stack) problems.push("command line: --stack: expected a stack name, found nothing");
-  else if (!STACK_NAME.test(stack)) {
-    problems.push(
-      `command line: --stack: expected a stack name of letters, digits, '-', '_' or '.', found ${JSON.stringify(stack)}`,
-    );
-  }
+  const stackProblem = stackNameProblem(stack);
+  if (stackProblem) problems.push(stackProblem);
   if (!token)
     problems.push(
       "command line: --token: expected a file with a GitHub OIDC token or its claims, found nothing",

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { UserInputError } from "../../stacks/config/errors";
+import { parseFlags, stackNameProblem } from "../cli/args";
 import { loadStackInput } from "./input";
 import type { StackPlan } from "./plan";
 
@@ -20,8 +20,6 @@ summary and every policy violation.
 
 Exit codes: 0 clean, 1 mandatory policy violations, 2 bad input, 3 the policy pack failed.`;
 
-const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
-
 export interface CliArguments {
   stack: string;
   stackFile?: string;
@@ -33,38 +31,25 @@ export interface CliArguments {
 
 /** Parses and checks the command line; every mistake is a UserInputError naming the argument. */
 export function parseCliArguments(argv: string[]): CliArguments | "help" {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string" },
-        "stack-file": { type: "string" },
-        json: { type: "string" },
-        markdown: { type: "string" },
-        "policy-config": { type: "string" },
-        "skip-policy": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UserInputError([
-      `command line: ${(error as Error).message.replace(/\. To specify.*$/s, "")}\n${USAGE}`,
-    ]);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      stack: { type: "string" },
+      "stack-file": { type: "string" },
+      json: { type: "string" },
+      markdown: { type: "string" },
+      "policy-config": { type: "string" },
+      "skip-policy": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    USAGE,
+  );
   if (values.help) return "help";
   const stack = values.stack as string | undefined;
-  if (!stack)
-    throw new UserInputError([`command line: --stack: expected a stack name, found nothing\n${USAGE}`]);
-  if (!STACK_NAME.test(stack)) {
-    throw new UserInputError([
-      `command line: --stack: expected a stack name of letters, digits, '-', '_' or '.', found ${JSON.stringify(stack)}`,
-    ]);
-  }
+  const problem = stackNameProblem(stack);
+  if (problem) throw new UserInputError([stack ? problem : `${problem}\n${USAGE}`]);
   return {
-    stack,
+    stack: stack as string,
     stackFile: values["stack-file"] as string | undefined,
     json: values.json as string | undefined,
     markdown: values.markdown as string | undefined,

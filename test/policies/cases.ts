@@ -1,0 +1,568 @@
+/**
+ * Passing and failing fixtures for every resource rule, shared by the direct tests (rules.test.ts)
+ * and the tests through the real pack over the Analyzer protocol (protocol.test.ts).
+ */
+import type { FakeResource } from "./harness";
+
+export interface Case {
+  rule: string;
+  pass: FakeResource;
+  fail: FakeResource;
+  /** Every listed pattern must appear in some violation message of the failing fixture. */
+  expect: RegExp[];
+  config?: Record<string, unknown>;
+}
+
+const SA = "serviceAccount:app@my-project.iam.gserviceaccount.com";
+const POOL = "principalSet://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/github";
+export const prod = { stack: "prod" };
+export const dev = { stack: "dev" };
+
+export const bucket = (props: Record<string, unknown>): FakeResource => ({
+  type: "gcp:storage/bucket:Bucket",
+  props,
+});
+const cluster = (props: Record<string, unknown>): FakeResource => ({
+  type: "gcp:container/cluster:Cluster",
+  props,
+});
+const nodePool = (props: Record<string, unknown>): FakeResource => ({
+  type: "gcp:container/nodePool:NodePool",
+  props,
+});
+const sql = (props: Record<string, unknown>, protect = false): FakeResource => ({
+  type: "gcp:sql/databaseInstance:DatabaseInstance",
+  props,
+  protect,
+});
+const vm = (props: Record<string, unknown>): FakeResource => ({
+  type: "gcp:compute/instance:Instance",
+  props,
+});
+const firewall = (props: Record<string, unknown>): FakeResource => ({
+  type: "gcp:compute/firewall:Firewall",
+  props,
+});
+const deployment = (podSpec: Record<string, unknown>): FakeResource => ({
+  type: "kubernetes:apps/v1:Deployment",
+  props: { spec: { template: { spec: podSpec } } },
+});
+const goodContainer = {
+  name: "app",
+  image: "europe-docker.pkg.dev/p/r/app@sha256:0123456789abcdef",
+  securityContext: {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+  },
+  resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+};
+export const pod = (container: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  deployment({ containers: [{ ...goodContainer, ...container }], ...extra });
+const goodVm = {
+  networkInterfaces: [{ network: "vpc" }],
+  serviceAccount: { email: "vm@my-project.iam.gserviceaccount.com", scopes: ["cloud-platform"] },
+  metadata: { "block-project-ssh-keys": "TRUE", "enable-oslogin": "TRUE" },
+  shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
+};
+const goodSql = {
+  settings: {
+    ipConfiguration: { ipv4Enabled: false, privateNetwork: "vpc", sslMode: "ENCRYPTED_ONLY" },
+    backupConfiguration: { enabled: true, pointInTimeRecoveryEnabled: true },
+    deletionProtectionEnabled: true,
+  },
+};
+const labels = { team: "payments", environment: "prod", "cost-center": "cc-42" };
+
+export const cases: Case[] = [
+  {
+    rule: "storage-public-access-prevention",
+    pass: bucket({ publicAccessPrevention: "enforced" }),
+    fail: bucket({ publicAccessPrevention: "inherited" }),
+    expect: [/publicAccessPrevention is "inherited"; it must be "enforced"/],
+  },
+  {
+    rule: "storage-uniform-bucket-level-access",
+    pass: bucket({ uniformBucketLevelAccess: true }),
+    fail: bucket({}),
+    expect: [/uniformBucketLevelAccess is not enabled/],
+  },
+  {
+    rule: "storage-versioning-in-prod",
+    pass: bucket({ versioning: { enabled: true } }),
+    fail: bucket({ versioning: { enabled: false } }),
+    expect: [/versioning is not enabled on a prod bucket/],
+    config: prod,
+  },
+  {
+    rule: "iam-no-public-members",
+    pass: {
+      type: "gcp:storage/bucketIAMMember:BucketIAMMember",
+      props: { role: "roles/storage.objectViewer", member: SA },
+    },
+    fail: {
+      type: "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding",
+      props: { role: "roles/cloudkms.cryptoKeyDecrypter", members: [SA, "allAuthenticatedUsers"] },
+    },
+    expect: [/members\[1\]: allAuthenticatedUsers is granted roles\/cloudkms.cryptoKeyDecrypter/],
+  },
+  {
+    rule: "iam-no-primitive-roles",
+    pass: {
+      type: "gcp:projects/iAMMember:IAMMember",
+      props: { role: "roles/logging.viewer", member: "group:ops@example.com" },
+    },
+    fail: {
+      type: "gcp:folder/iAMPolicy:IAMPolicy",
+      props: {
+        policyData: JSON.stringify({
+          bindings: [{ role: "roles/editor", members: ["group:dev@example.com"] }],
+        }),
+      },
+    },
+    expect: [
+      /policyData.bindings\[0\].members\[0\]: primitive role roles\/editor granted to group:dev@example.com at folder level/,
+    ],
+  },
+  {
+    rule: "iam-no-project-level-impersonation",
+    pass: {
+      type: "gcp:serviceaccount/iAMMember:IAMMember",
+      props: {
+        role: "roles/iam.serviceAccountUser",
+        member: "group:ci@example.com",
+        serviceAccountId: "projects/p/serviceAccounts/x",
+      },
+    },
+    fail: {
+      type: "gcp:projects/iAMBinding:IAMBinding",
+      props: { role: "roles/iam.serviceAccountTokenCreator", members: [SA] },
+    },
+    expect: [/roles\/iam.serviceAccountTokenCreator granted to .* at project level/],
+  },
+  {
+    rule: "iam-no-service-account-keys",
+    pass: { type: "gcp:serviceaccount/account:Account", props: { accountId: "app" } },
+    fail: { type: "gcp:serviceaccount/key:Key", props: { serviceAccountId: "app" } },
+    expect: [/service account keys are long-lived credentials/],
+  },
+  {
+    rule: "iam-no-default-service-accounts",
+    pass: {
+      type: "gcp:projects/iAMMember:IAMMember",
+      props: { role: "roles/logging.logWriter", member: SA },
+    },
+    fail: {
+      type: "gcp:projects/iAMMember:IAMMember",
+      props: {
+        role: "roles/logging.logWriter",
+        member: "serviceAccount:123-compute@developer.gserviceaccount.com",
+      },
+    },
+    expect: [/granted to the default service account 123-compute@developer.gserviceaccount.com/],
+  },
+  {
+    rule: "iam-allowed-member-domains",
+    pass: {
+      type: "gcp:storage/bucketIAMBinding:BucketIAMBinding",
+      props: { role: "r", members: ["group:a@example.com", SA, `${POOL}/attribute.repository_id/42`] },
+    },
+    fail: {
+      type: "gcp:storage/bucketIAMBinding:BucketIAMBinding",
+      props: { role: "r", members: ["group:a@gmail.com", "domain:evil.org"] },
+    },
+    expect: [
+      /group:a@gmail.com is outside the allowed domains \(example.com\)/,
+      /domain:evil.org is outside/,
+    ],
+  },
+  {
+    rule: "iam-groups-not-users",
+    pass: {
+      type: "gcp:projects/iAMMember:IAMMember",
+      props: { role: "roles/viewer", member: "group:ops@example.com" },
+    },
+    fail: {
+      type: "gcp:bigquery/datasetIamMember:DatasetIamMember",
+      props: { role: "roles/bigquery.dataViewer", member: "user:jo@example.com" },
+    },
+    expect: [/granted to the individual user:jo@example.com; grant it to a group/],
+  },
+  {
+    rule: "wif-provider-pins-repository-owner",
+    pass: {
+      type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      props: {
+        attributeCondition: "assertion.repository_owner_id == '1234567' && assertion.repository_id == '89'",
+      },
+    },
+    fail: {
+      type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      props: { attributeCondition: "assertion.repository_owner == 'acme'" },
+    },
+    expect: [/does not pin assertion.repository_owner_id to a numeric id/],
+  },
+  {
+    rule: "wif-bindings-on-immutable-ids",
+    pass: {
+      type: "gcp:serviceaccount/iAMMember:IAMMember",
+      props: { role: "roles/iam.workloadIdentityUser", member: `${POOL}/attribute.repository_id/123456` },
+    },
+    fail: {
+      type: "gcp:serviceaccount/iAMBinding:IAMBinding",
+      props: {
+        role: "roles/iam.workloadIdentityUser",
+        members: [
+          `${POOL}/*`,
+          `${POOL}/attribute.repository/acme/app`,
+          "principal://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/github/subject/repo:acme/app:ref:refs/heads/main",
+        ],
+      },
+    },
+    expect: [
+      /members\[0\]: .* admits every identity in the pool/,
+      /members\[1\]: .* binds on the name "acme\/app"/,
+      /members\[2\]: .* binds on the token subject/,
+    ],
+  },
+  {
+    rule: "bigquery-no-public-datasets",
+    pass: {
+      type: "gcp:bigquery/dataset:Dataset",
+      props: { accesses: [{ role: "READER", groupByEmail: "analysts@example.com" }] },
+    },
+    fail: {
+      type: "gcp:bigquery/dataset:Dataset",
+      props: { accesses: [{ role: "READER", specialGroup: "allAuthenticatedUsers" }] },
+    },
+    expect: [/accesses\[0\]: allAuthenticatedUsers is granted READER; the dataset is public/],
+  },
+  {
+    rule: "gke-private-nodes",
+    pass: cluster({ privateClusterConfig: { enablePrivateNodes: true } }),
+    fail: cluster({}),
+    expect: [/enablePrivateNodes is not true/],
+  },
+  {
+    rule: "gke-master-authorized-networks",
+    pass: cluster({ masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "10.0.0.0/8" }] } }),
+    fail: cluster({ masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "0.0.0.0/0" }] } }),
+    expect: [/authorizes 0.0.0.0\/0/],
+  },
+  {
+    rule: "gke-workload-identity",
+    pass: cluster({ workloadIdentityConfig: { workloadPool: "p.svc.id.goog" } }),
+    fail: cluster({}),
+    expect: [/workloadPool is not set/],
+  },
+  {
+    rule: "gke-metadata-server",
+    pass: nodePool({ nodeConfig: { workloadMetadataConfig: { mode: "GKE_METADATA" } } }),
+    fail: cluster({ nodeConfig: { workloadMetadataConfig: { mode: "GCE_METADATA" } } }),
+    expect: [/nodeConfig.workloadMetadataConfig.mode is "GCE_METADATA"; it must be "GKE_METADATA"/],
+  },
+  {
+    rule: "gke-shielded-nodes",
+    pass: cluster({}),
+    fail: cluster({ enableShieldedNodes: false }),
+    expect: [/enableShieldedNodes is false/],
+  },
+  {
+    rule: "gke-no-legacy-abac",
+    pass: cluster({ enableLegacyAbac: false }),
+    fail: cluster({ enableLegacyAbac: true }),
+    expect: [/enableLegacyAbac is true/],
+  },
+  {
+    rule: "gke-no-client-certificate",
+    pass: cluster({ masterAuth: { clientCertificateConfig: { issueClientCertificate: false } } }),
+    fail: cluster({ masterAuth: { clientCertificateConfig: { issueClientCertificate: true } } }),
+    expect: [/issueClientCertificate is true/],
+  },
+  {
+    rule: "gke-network-policy",
+    pass: cluster({ datapathProvider: "ADVANCED_DATAPATH" }),
+    fail: cluster({ networkPolicy: { enabled: false } }),
+    expect: [/neither Dataplane V2 nor networkPolicy is enabled/],
+  },
+  {
+    rule: "gke-release-channel",
+    pass: cluster({ releaseChannel: { channel: "STABLE" } }),
+    fail: cluster({ releaseChannel: { channel: "UNSPECIFIED" } }),
+    expect: [/releaseChannel.channel is "UNSPECIFIED"/],
+  },
+  {
+    rule: "gke-node-auto-upgrade-repair",
+    pass: nodePool({ management: { autoUpgrade: true, autoRepair: true } }),
+    fail: nodePool({ management: { autoUpgrade: false, autoRepair: false } }),
+    expect: [/management.autoUpgrade is false/, /management.autoRepair is false/],
+  },
+  {
+    rule: "gke-node-service-account",
+    pass: nodePool({ nodeConfig: { serviceAccount: "nodes@p.iam.gserviceaccount.com" } }),
+    fail: nodePool({ nodeConfig: { serviceAccount: "123-compute@developer.gserviceaccount.com" } }),
+    expect: [/nodeConfig.serviceAccount is the default compute service account/],
+  },
+  {
+    rule: "sql-no-public-ip",
+    pass: sql(goodSql),
+    fail: sql({ settings: { ipConfiguration: { authorizedNetworks: [{ value: "0.0.0.0/0" }] } } }),
+    expect: [/ipv4Enabled is not false/, /authorizedNetworks authorizes 0.0.0.0\/0/],
+  },
+  {
+    rule: "sql-require-ssl",
+    pass: sql(goodSql),
+    fail: sql({ settings: { ipConfiguration: { sslMode: "ALLOW_UNENCRYPTED_AND_ENCRYPTED" } } }),
+    expect: [/sslMode is "ALLOW_UNENCRYPTED_AND_ENCRYPTED"/],
+  },
+  {
+    rule: "sql-backups-and-pitr",
+    pass: sql(goodSql),
+    fail: sql({ settings: { backupConfiguration: { enabled: true } } }),
+    expect: [/pointInTimeRecoveryEnabled is not true/],
+  },
+  {
+    rule: "sql-deletion-protection-in-prod",
+    pass: sql(goodSql, true),
+    fail: sql({ deletionProtection: false, settings: {} }),
+    expect: [/deletionProtection is false/, /deletionProtectionEnabled is not true/, /not protected/],
+    config: prod,
+  },
+  {
+    rule: "kms-key-rotation",
+    pass: { type: "gcp:kms/cryptoKey:CryptoKey", props: { rotationPeriod: "7776000s" } },
+    fail: { type: "gcp:kms/cryptoKey:CryptoKey", props: { rotationPeriod: "31536000s" } },
+    expect: [/rotationPeriod is 31536000s \(365 days\); the maximum is 90 days/],
+  },
+  {
+    rule: "kms-key-protected-in-prod",
+    pass: { type: "gcp:kms/cryptoKey:CryptoKey", props: {}, protect: true },
+    fail: { type: "gcp:kms/cryptoKey:CryptoKey", props: {} },
+    expect: [/the key is not protected/],
+    config: prod,
+  },
+  {
+    rule: "vm-no-external-ip",
+    pass: vm(goodVm),
+    fail: vm({ networkInterfaces: [{ accessConfigs: [{}] }] }),
+    expect: [/networkInterfaces\[0\].accessConfigs gives an external IPv4 address/],
+  },
+  {
+    rule: "vm-no-serial-port",
+    pass: vm(goodVm),
+    fail: vm({ metadata: { "serial-port-enable": "TRUE" } }),
+    expect: [/"serial-port-enable" is true/],
+  },
+  {
+    rule: "vm-no-default-service-account",
+    pass: vm(goodVm),
+    fail: vm({ serviceAccount: { email: "42-compute@developer.gserviceaccount.com" } }),
+    expect: [/default compute service account 42-compute/],
+  },
+  {
+    rule: "vm-block-project-ssh-keys",
+    pass: vm(goodVm),
+    fail: vm({ metadata: { "block-project-ssh-keys": "false" } }),
+    expect: [/"block-project-ssh-keys" is not true/],
+  },
+  {
+    rule: "vm-os-login",
+    pass: vm(goodVm),
+    fail: { type: "gcp:compute/instanceTemplate:InstanceTemplate", props: { metadata: {} } },
+    expect: [/"enable-oslogin" is not true/],
+  },
+  {
+    rule: "vm-shielded-vm",
+    pass: vm(goodVm),
+    fail: vm({ shieldedInstanceConfig: { enableSecureBoot: false, enableVtpm: false } }),
+    expect: [/enableSecureBoot is not true/, /enableVtpm is false/],
+  },
+  {
+    rule: "firewall-no-world-ingress",
+    pass: firewall({ sourceRanges: ["35.235.240.0/20"], allows: [{ protocol: "tcp", ports: ["22"] }] }),
+    fail: firewall({
+      sourceRanges: ["0.0.0.0/0"],
+      allows: [
+        { protocol: "tcp", ports: ["20-23"] },
+        { protocol: "udp" },
+        { protocol: "tcp", ports: ["3389"] },
+        { protocol: "tcp", ports: ["8000-9000"] },
+      ],
+    }),
+    expect: [
+      /allows\[0\]: tcp\/20-23 exposes SSH \(22\) to 0.0.0.0\/0/,
+      /allows\[1\]: udp with no ports opens every port/,
+      /RDP \(3389\)/,
+      /opens 1001 ports \(maximum 10\)/,
+    ],
+  },
+  {
+    rule: "network-no-default-or-auto-mode",
+    pass: { type: "gcp:compute/network:Network", props: { name: "vpc", autoCreateSubnetworks: false } },
+    fail: { type: "gcp:organizations/project:Project", props: { projectId: "p" } },
+    expect: [/autoCreateNetwork is not false/],
+  },
+  {
+    rule: "dns-dnssec-public-zones",
+    pass: { type: "gcp:dns/managedZone:ManagedZone", props: { visibility: "private" } },
+    fail: {
+      type: "gcp:dns/managedZone:ManagedZone",
+      props: { dnsName: "example.com.", dnssecConfig: { state: "off" } },
+    },
+    expect: [/dnssecConfig.state is "off" on a public zone/],
+  },
+  {
+    rule: "alert-policy-has-routes",
+    pass: {
+      type: "gcp:monitoring/alertPolicy:AlertPolicy",
+      props: { notificationChannels: ["projects/p/notificationChannels/1"] },
+    },
+    fail: { type: "gcp:monitoring/alertPolicy:AlertPolicy", props: { notificationChannels: [] } },
+    expect: [/notificationChannels is empty/],
+  },
+  {
+    rule: "alert-policy-has-runbook",
+    pass: {
+      type: "gcp:monitoring/alertPolicy:AlertPolicy",
+      props: { documentation: { links: [{ displayName: "Runbook", url: "https://runbooks/x" }] } },
+    },
+    fail: {
+      type: "gcp:monitoring/alertPolicy:AlertPolicy",
+      props: { documentation: { content: "Look at the dashboard" } },
+    },
+    expect: [/documentation has no runbook link/],
+  },
+  {
+    rule: "notification-channel-secrets-sensitive",
+    pass: {
+      type: "gcp:monitoring/notificationChannel:NotificationChannel",
+      props: { type: "pagerduty", sensitiveLabels: { serviceKey: "s" } },
+    },
+    fail: {
+      type: "gcp:monitoring/notificationChannel:NotificationChannel",
+      props: { type: "slack", labels: { channel_name: "#ops", auth_token: "xoxb" } },
+    },
+    expect: [/labels.auth_token holds a credential in plain labels/],
+  },
+  {
+    rule: "required-labels",
+    pass: { type: "gcp:sql/databaseInstance:DatabaseInstance", props: { settings: { userLabels: labels } } },
+    fail: { type: "gcp:container/cluster:Cluster", props: { resourceLabels: { team: "payments" } } },
+    expect: [/resourceLabels is missing environment, cost-center/],
+  },
+  {
+    rule: "allowed-locations",
+    pass: { type: "gcp:compute/instance:Instance", props: { zone: "europe-west1-b" } },
+    fail: bucket({ location: "US" }),
+    expect: [/location US is outside the allowed locations/],
+  },
+  {
+    rule: "prod-stateful-protected",
+    pass: { type: "gcp:bigquery/dataset:Dataset", props: {}, protect: true },
+    fail: bucket({}),
+    expect: [/stateful prod resource is not protected/],
+    config: prod,
+  },
+  {
+    rule: "k8s-no-privileged-containers",
+    pass: pod({}),
+    fail: pod({ securityContext: { ...goodContainer.securityContext, privileged: true } }),
+    expect: [/containers\[0\] \(app\) is privileged/],
+  },
+  {
+    rule: "k8s-no-privilege-escalation",
+    pass: pod({}),
+    fail: pod({ securityContext: { runAsNonRoot: true } }),
+    expect: [/does not set allowPrivilegeEscalation: false/],
+  },
+  {
+    rule: "k8s-no-host-namespaces",
+    pass: pod({}),
+    fail: pod({}, { hostNetwork: true, hostPID: true }),
+    expect: [/spec.template.spec.hostNetwork is true/, /hostPID is true/],
+  },
+  {
+    rule: "k8s-no-host-path",
+    pass: pod({}, { volumes: [{ name: "tmp", emptyDir: {} }] }),
+    fail: pod({}, { volumes: [{ name: "docker", hostPath: { path: "/var/run/docker.sock" } }] }),
+    expect: [/volumes\[0\] mounts host path \/var\/run\/docker.sock/],
+  },
+  {
+    rule: "k8s-capabilities-allow-list",
+    pass: pod({}),
+    fail: pod({
+      securityContext: { ...goodContainer.securityContext, capabilities: { add: ["SYS_ADMIN"] } },
+    }),
+    expect: [/adds capability SYS_ADMIN/],
+  },
+  {
+    rule: "k8s-run-as-non-root",
+    pass: deployment({ securityContext: { runAsNonRoot: true }, containers: [{ name: "a", image: "x:1" }] }),
+    fail: pod({ securityContext: { runAsNonRoot: false } }),
+    expect: [/does not set runAsNonRoot: true/],
+  },
+  {
+    rule: "k8s-read-only-root-filesystem",
+    pass: pod({}),
+    fail: pod({ securityContext: { readOnlyRootFilesystem: false } }),
+    expect: [/does not set readOnlyRootFilesystem: true/],
+  },
+  {
+    rule: "k8s-resource-requests-limits",
+    pass: pod({}),
+    fail: pod({ resources: { requests: { cpu: "1" } } }),
+    expect: [/has no resources.requests.memory, resources.limits.memory/],
+  },
+  {
+    rule: "k8s-pinned-images",
+    pass: pod({ image: "nginx:1.27" }),
+    fail: {
+      type: "kubernetes:batch/v1:CronJob",
+      props: {
+        spec: {
+          jobTemplate: {
+            spec: { template: { spec: { containers: [{ name: "job", image: "nginx:latest" }] } } },
+          },
+        },
+      },
+    },
+    expect: [
+      /spec.jobTemplate.spec.template.spec.containers\[0\] \(job\) image nginx:latest uses the latest tag/,
+    ],
+    config: { ...dev, requireDigests: false },
+  },
+  {
+    rule: "k8s-rbac-no-wildcards",
+    pass: {
+      type: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+      props: { rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] },
+    },
+    fail: {
+      type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+      props: { rules: [{ apiGroups: ["*"], resources: ["pods"], verbs: ["*"] }] },
+    },
+    expect: [/rules\[0\].verbs contains "\*"/, /rules\[0\].apiGroups contains "\*"/],
+  },
+  {
+    rule: "k8s-no-cluster-admin-bindings",
+    pass: {
+      type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+      props: {
+        roleRef: { name: "cluster-admin" },
+        subjects: [{ kind: "Group", name: "platform-admins@example.com" }],
+      },
+    },
+    fail: {
+      type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+      props: { roleRef: { name: "cluster-admin" }, subjects: [{ kind: "User", name: "jo@example.com" }] },
+    },
+    expect: [/subjects\[0\] \(User jo@example.com\) is bound to cluster-admin/],
+  },
+  {
+    rule: "k8s-no-opaque-helm-releases",
+    pass: { type: "kubernetes:helm.sh/v4:Chart", props: { chart: "x" } },
+    fail: { type: "kubernetes:helm.sh/v3:Release", props: { chart: "x" } },
+    expect: [/helm.sh\/v3 Release deploys objects the policy pack cannot see/],
+  },
+];

@@ -1,0 +1,121 @@
+/**
+ * Every resource rule's passing and failing fixture, through the real pack: started as the engine
+ * starts it, configured and called over the Analyzer gRPC protocol (tools/analyzer).
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPolicyPack, type PolicyPackSession } from "../../tools/analyzer";
+import type { PlannedResource } from "../../tools/plan/model";
+import { type Case, cases } from "./cases";
+import type { FakeResource } from "./harness";
+
+const STACK = "protocol-test";
+const scratch = mkdtempSync(join(tmpdir(), "policy-protocol-"));
+let pack: PolicyPackSession;
+
+beforeAll(async () => {
+  pack = await openPolicyPack({ packDir: "policies", stack: STACK, project: "platform", dryRun: true });
+});
+
+afterAll(async () => {
+  await pack?.close();
+});
+
+function planned(fixture: FakeResource, name: string): PlannedResource {
+  return {
+    urn: `urn:pulumi:${STACK}::platform::${fixture.type}::${name}`,
+    type: fixture.type,
+    name,
+    parent: null,
+    custom: true,
+    protect: fixture.protect ?? false,
+    inputs: fixture.props ?? {},
+  };
+}
+
+/** The case's rule made mandatory with the case's settings, in the `--policy-pack-config` format. */
+function configFileFor(testCase: Case, index: number): string {
+  const file = join(scratch, `case-${index}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({ [testCase.rule]: { enforcementLevel: "mandatory", ...(testCase.config ?? {}) } }),
+  );
+  return file;
+}
+
+describe("resource rules through the Analyzer protocol", () => {
+  it.each(cases.map((testCase, index) => ({ ...testCase, index })))("$rule", async (testCase) => {
+    const pass = planned(testCase.pass, "passing");
+    const fail = planned(testCase.fail, "failing");
+    const report = await pack.run({
+      configFile: configFileFor(testCase, testCase.index),
+      resources: [pass, fail],
+    });
+    const ofRule = report.violations.filter((violation) => violation.policyName === testCase.rule);
+    expect(ofRule.filter((violation) => violation.urn === pass.urn)).toEqual([]);
+    const failing = ofRule.filter((violation) => violation.urn === fail.urn);
+    expect(failing.length).toBeGreaterThan(0);
+    for (const violation of failing) expect(violation.enforcementLevel).toBe("mandatory");
+    for (const pattern of testCase.expect) {
+      expect(
+        failing.some((violation) => pattern.test(violation.message)),
+        `${pattern} in ${failing.map((v) => v.message).join(" | ")}`,
+      ).toBe(true);
+    }
+  });
+});
+
+describe("stack policies through the Analyzer protocol, on the planned dev stack", () => {
+  it("catches an environment without its sink and key, and a bucket made public by a separate grant", async () => {
+    const { planStack } = await import("../../tools/plan/plan");
+    const { resources } = (await planStack({ stack: "dev" })).result;
+    const envUrn = "urn:pulumi:dev::platform::platform:environment:GcpEnvironment::payments";
+    const stripped = resources.filter(
+      (r) =>
+        !(
+          r.parent === envUrn &&
+          ["gcp:logging/projectSink:ProjectSink", "gcp:kms/cryptoKey:CryptoKey"].includes(r.type)
+        ),
+    );
+    const bucketUrn = "urn:pulumi:dev::platform::gcp:storage/bucket:Bucket::assets";
+    const extra: PlannedResource[] = [
+      {
+        urn: bucketUrn,
+        type: "gcp:storage/bucket:Bucket",
+        name: "assets",
+        parent: resources[0].urn,
+        custom: true,
+        protect: false,
+        inputs: {
+          name: "acme-assets",
+          location: "EU",
+          uniformBucketLevelAccess: true,
+          publicAccessPrevention: "inherited",
+        },
+      },
+      {
+        urn: "urn:pulumi:dev::platform::gcp:storage/bucketIAMMember:BucketIAMMember::public-read",
+        type: "gcp:storage/bucketIAMMember:BucketIAMMember",
+        name: "public-read",
+        parent: resources[0].urn,
+        custom: true,
+        protect: false,
+        inputs: { bucket: "acme-assets", role: "roles/storage.objectViewer", member: "allUsers" },
+      },
+    ];
+    const report = await pack.run({
+      configFile: "policies/config/dev.json",
+      resources: [...stripped, ...extra],
+    });
+    const baseline = report.violations.filter((v) => v.policyName === "environment-baseline");
+    expect(baseline.map((v) => [v.urn, v.enforcementLevel])).toEqual([[envUrn, "advisory"]]);
+    expect(baseline[0].message).toContain("environment payments is missing: audit-log sink, KMS key.");
+    const viaIam = report.violations.filter((v) => v.policyName === "bucket-public-via-iam");
+    expect(viaIam.map((v) => [v.urn, v.enforcementLevel])).toEqual([[bucketUrn, "mandatory"]]);
+    expect(viaIam[0].message).toContain(
+      "bucket assets is made public by BucketIAMMember public-read (allUsers roles/storage.objectViewer).",
+    );
+  });
+});

@@ -26,7 +26,10 @@ export interface StateBackendArgs {
   noncurrentVersionDays?: number;
   /** ...but the newest this-many noncurrent versions are always kept. Default: 20. */
   noncurrentVersionsKept?: number;
-  /** Extra labels on the bucket and the key. */
+  /**
+   * Labels on the bucket and the key; the platform requires `team` and `cost-center`.
+   * `environment` defaults to `shared`: one backend holds every tier's state.
+   */
   labels?: Record<string, string>;
   /**
    * Identities that preview (read the state, decrypt secrets), by a stable label used in resource
@@ -58,7 +61,12 @@ export class StateBackend extends pulumi.ComponentResource {
     super("platform:state:StateBackend", name, {}, opts);
     const protect = args.protect ?? true;
     const stateful: pulumi.CustomResourceOptions = { parent: this, protect };
-    const labels = { purpose: "pulumi-state", "managed-by": "pulumi", ...(args.labels ?? {}) };
+    const labels = {
+      purpose: "pulumi-state",
+      environment: "shared",
+      "managed-by": "pulumi",
+      ...(args.labels ?? {}),
+    };
     const rotationDays = args.keyRotationDays ?? MAX_STATE_KEY_ROTATION_DAYS;
 
     const bucket = new gcp.storage.Bucket(

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { runExample, typeScriptBlocks } from "./readme-example";
+import { runExample, typeScriptBlocks } from "../helpers/readme-example";
 
 const README = readFileSync("components/ci-identity/README.md", "utf8");
 

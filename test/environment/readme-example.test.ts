@@ -1,15 +1,11 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runUnderMocks } from "../../tools/plan/mock-runtime";
-import { writeReadmeExample } from "../helpers/readme-example";
+import { runExample, typeScriptBlocks } from "../helpers/readme-example";
 
 describe("components/environment/README.md example", () => {
   it("compiles and runs under mocks, producing the documented environment", async () => {
-    const file = writeReadmeExample("components/environment/README.md", "environment");
-    const { resources } = await runUnderMocks({
-      project: "platform",
-      stack: "staging",
-      program: () => import(file),
-    });
+    const [example] = typeScriptBlocks(readFileSync("components/environment/README.md", "utf8"));
+    const { resources } = await runExample(example, { stack: "staging" });
     const byName = new Map(resources.map((resource) => [resource.name, resource]));
     expect(byName.get("checkout")?.type).toBe("platform:environment:GcpEnvironment");
     expect(byName.get("checkout-project")?.inputs).toMatchObject({

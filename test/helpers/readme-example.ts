@@ -1,15 +1,35 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { unlinkSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { type MockRunResult, runUnderMocks } from "../../tools/plan/mock-runtime";
 
-/** Extracts the README's ```ts example, makes its imports resolvable from a scratch folder, and runs it. */
-export function writeReadmeExample(readme: string, name: string): string {
-  const match = /```ts\n([\s\S]*?)```/.exec(readFileSync(readme, "utf8"));
-  if (!match) throw new Error(`${readme} has no \`\`\`ts example`);
-  const componentsDir = resolve("components");
-  const code = match[1].replace(/from "\.\.\/components\//g, `from "${componentsDir}/`);
-  const dir = resolve(".scratch/readme-examples");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name}.ts`);
-  writeFileSync(file, code);
-  return file;
+/** Repository root: README examples import components as a stack program would (`../components/...`). */
+const ROOT = path.resolve(__dirname, "../..");
+let runs = 0;
+
+/** The ```ts blocks of a Markdown file, in order. */
+export function typeScriptBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+}
+
+/**
+ * Runs a README's TypeScript example as the whole Pulumi program of a stack, under Pulumi's mock
+ * runtime. The block is written to a file beside this one (a fresh name per run, so the module
+ * cache never hands back the previous stack's module) and imported inside the program.
+ */
+export async function runExample(
+  source: string,
+  options: { project?: string; stack: string },
+): Promise<MockRunResult<Record<string, unknown>>> {
+  const file = path.join(__dirname, `.readme-example-${process.pid}-${runs++}.ts`);
+  const rewritten = source.replace(/from "\.\.\/components\//g, `from "${ROOT}/components/`);
+  writeFileSync(file, rewritten);
+  try {
+    return await runUnderMocks({
+      project: options.project ?? "platform",
+      stack: options.stack,
+      program: async () => ({ ...((await import(file)) as Record<string, unknown>) }),
+    });
+  } finally {
+    unlinkSync(file);
+  }
 }

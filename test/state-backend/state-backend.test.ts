@@ -8,7 +8,7 @@ import {
 } from "../../components/state-backend";
 import { runUnderMocks } from "../../tools/plan/mock-runtime";
 import type { PlannedResource } from "../../tools/plan/model";
-import { runExample, typeScriptBlocks } from "../ci-identity/readme-example";
+import { runExample, typeScriptBlocks } from "../helpers/readme-example";
 
 const README = readFileSync("components/state-backend/README.md", "utf8");
 

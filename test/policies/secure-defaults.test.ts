@@ -1,0 +1,66 @@
+/**
+ * Secure by default: each component with default arguments passes every policy of the pack at the
+ * prod level — the real pack, over the Analyzer protocol, with policies/config/prod.json.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GcpEnvironment } from "../../components/environment";
+import { openPolicyPack, type PolicyPackSession } from "../../tools/analyzer";
+import { runUnderMocks } from "../../tools/plan/mock-runtime";
+import type { PlannedResource } from "../../tools/plan/model";
+import { runExample, typeScriptBlocks } from "../helpers/readme-example";
+
+let pack: PolicyPackSession;
+
+beforeAll(async () => {
+  pack = await openPolicyPack({ packDir: "policies", stack: "prod", project: "platform", dryRun: true });
+});
+
+afterAll(async () => {
+  await pack?.close();
+});
+
+async function violations(resources: PlannedResource[]) {
+  const report = await pack.run({ configFile: "policies/config/prod.json", resources });
+  return report.violations.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.urn}: ${v.message}`);
+}
+
+describe("default component arguments at prod level", () => {
+  it("GcpEnvironment with only its required arguments", async () => {
+    const { resources } = await runUnderMocks({
+      project: "platform",
+      stack: "prod",
+      program: () => {
+        new GcpEnvironment("shop", {
+          tier: "prod",
+          team: "shop",
+          costCenter: "cc-1",
+          projectId: "acme-shop-prod",
+          folderId: "481516234203",
+          billingAccount: "01A2B3-C4D5E6-F7A8B9",
+          region: "europe-west1",
+          subnets: [{ name: "main", cidr: "10.0.0.0/20" }],
+          budget: { amount: 100 },
+        });
+      },
+    });
+    expect(resources.length).toBe(25);
+    expect(await violations(resources)).toEqual([]);
+  });
+
+  it.each([
+    ["CiIdentity and ProductCiIdentity", "components/ci-identity/README.md"],
+    ["StateBackend", "components/state-backend/README.md"],
+  ])("%s as in its README", async (_name, readme) => {
+    const [example] = typeScriptBlocks(readFileSync(readme, "utf8"));
+    const { resources } = await runExample(example, { stack: "prod" });
+    expect(resources.length).toBeGreaterThan(3);
+    expect(await violations(resources)).toEqual([]);
+  });
+
+  it("the bundled prod stack has no violation at any level", async () => {
+    const { planStack } = await import("../../tools/plan/plan");
+    const { resources } = (await planStack({ stack: "prod" })).result;
+    expect(await violations(resources)).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { main } from "../../tools/access/cli";
 import type { PlannedResource } from "../../tools/plan/model";
-import { runExample, typeScriptBlocks } from "../ci-identity/readme-example";
+import { runExample, typeScriptBlocks } from "../helpers/readme-example";
 
 const CLAIMS = "test/access/claims";
 

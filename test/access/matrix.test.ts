@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { PlannedResource } from "../../tools/plan/model";
-import { runExample, typeScriptBlocks } from "../ci-identity/readme-example";
+import { runExample, typeScriptBlocks } from "../helpers/readme-example";
 import { fixtureNames, renderMatrix, SCENARIOS, STACKS } from "./matrix";
 
 const README = "components/ci-identity/README.md";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, test } from "vitest";
 import { conditionClauses, parseMember, simulateAccess } from "../../tools/access/simulate";
 import type { PlannedResource } from "../../tools/plan/model";
-import { runExample, typeScriptBlocks } from "../ci-identity/readme-example";
+import { runExample, typeScriptBlocks } from "../helpers/readme-example";
 import { allowedAccounts, loadClaims } from "./matrix";
 
 let resources: PlannedResource[];

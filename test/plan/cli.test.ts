@@ -64,6 +64,17 @@ describe("npm run plan", () => {
     });
   });
 
+  it("writes the pull-request comment with --markdown", async () => {
+    const file = join(scratch, "dev.md");
+    const result = await plan("--stack", "dev", "--markdown", file);
+    expect(result.code).toBe(0);
+    const markdown = readFileSync(file, "utf8");
+    expect(markdown.split("\n")[0]).toBe("<!-- platform-plan-summary:stack=dev -->");
+    expect(markdown).toContain("### Offline plan for stack `dev`");
+    expect(markdown).toContain("gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider");
+    expect(markdown.length).toBeLessThan(65_536);
+  });
+
   it("plans a stack file from elsewhere", async () => {
     const file = join(scratch, "Pulumi.qa.yaml");
     writeFileSync(file, readFileSync("stacks/Pulumi.staging.yaml", "utf8"));

@@ -11,11 +11,11 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { exemptionsInForce, isExempt, nameFromUrn } from "../exemptions";
+import { type ExemptionRegister, exemptionsInForce, isExempt, nameFromUrn } from "../exemptions";
 import { exemptionRules, type RegisterState } from "../rules/exemptions";
 import { platformResourceAndStackRules } from "../rules/index";
 import { CONTEXT_SCHEMA_PROPERTIES, withDefaults } from "./context";
-import { type PlatformResourceRule, type PlatformRule, stackRule } from "./rule";
+import { type PlatformResourceRule, type PlatformRule, stackRule, tagWithPulumiType } from "./rule";
 import { deferredEvaluations, unknownPathOf } from "./unknown";
 
 export interface PackState {
@@ -27,8 +27,11 @@ export interface PackState {
 /** Policy names that exemptions cannot switch off. */
 const NOT_EXEMPTIBLE = new Set(["exemption-expired", "exemption-register-valid", "unknown-values-recheck"]);
 
-/** Config each resource policy last ran with, so the recheck can run it again the same way. */
-const lastConfig = new Map<string, Record<string, unknown>>();
+/**
+ * How each resource policy last read its config (the SDK's `args.getConfig`, which reads the
+ * configuration in force), so the recheck can run it again the same way.
+ */
+const lastConfig = new Map<string, () => Record<string, unknown>>();
 
 function recheckRule(rules: PlatformRule[]): PlatformRule {
   const byName = new Map(
@@ -55,7 +58,7 @@ function recheckRule(rules: PlatformRule[]): PlatformRule {
           const resource = byUrn.get(urn);
           if (!resource) continue;
           // Unknown values must throw here (not fail closed): the resource-level report already covered them.
-          const config = { ...(lastConfig.get(policyName) ?? {}), failClosedOnUnknown: false };
+          const config = { ...(lastConfig.get(policyName)?.() ?? {}), failClosedOnUnknown: false };
           const args: ResourceValidationArgs = {
             type: resource.type,
             props: resource.props,
@@ -103,6 +106,39 @@ function liveExemptions(state: PackState, rawConfig: Record<string, unknown>) {
   return exemptionsInForce(register, withDefaults(undefined, rawConfig).stack, state.today());
 }
 
+/**
+ * `isExempt(liveExemptions(...), policy, urn, name)` for one resource policy, answered without
+ * reading the date or matching globs when the register has no entry for the policy on the stack
+ * (the common case): the entries for (register, stack) are filtered once and kept.
+ */
+function exemptionMatcher(
+  state: PackState,
+  policy: string,
+): (rawConfig: Record<string, unknown>, urn: string, name: string) => boolean {
+  let forRegister: ExemptionRegister | undefined;
+  const byStack = new Map<string, ExemptionRegister>();
+  return (rawConfig, urn, name) => {
+    const { register } = state.register();
+    if (!register) return false;
+    if (register !== forRegister) {
+      forRegister = register;
+      byStack.clear();
+    }
+    const stack = withDefaults(undefined, { stack: rawConfig.stack }).stack;
+    let entries = byStack.get(stack);
+    if (!entries) {
+      entries = {
+        exemptions: register.exemptions.filter(
+          (entry) => entry.policy === policy && entry.stacks.includes(stack),
+        ),
+      };
+      byStack.set(stack, entries);
+    }
+    if (entries.exemptions.length === 0) return false;
+    return isExempt(exemptionsInForce(entries, stack, state.today()), policy, urn, name) !== undefined;
+  };
+}
+
 /** The SDK view of one rule: metadata stripped, context schema added, exemptions honoured. */
 export function toPolicy(
   rule: PlatformRule,
@@ -119,14 +155,20 @@ export function toPolicy(
   };
   const exemptible = !NOT_EXEMPTIBLE.has(rule.name);
   if (rule.kind === "resource") {
+    const exempt = exemptible ? exemptionMatcher(state, rule.name) : () => false;
     return {
       ...base,
-      validateResource: (args, reportViolation) => {
-        const config = args.getConfig<Record<string, unknown>>();
-        lastConfig.set(rule.name, config);
-        if (exemptible && isExempt(liveExemptions(state, config), rule.name, args.urn, args.name)) return;
-        return rule.validateResource(args, reportViolation);
-      },
+      // Keeps the rule's type tag, so the SDK still skips it for other types without deserializing.
+      validateResource: tagWithPulumiType(
+        (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+          lastConfig.set(rule.name, args.getConfig);
+          if (!rule.appliesTo(args.type)) return;
+          const config = args.getConfig<Record<string, unknown>>();
+          if (exempt(config, args.urn, args.name)) return;
+          rule.validateApplicable(args, reportViolation, config);
+        },
+        rule.pulumiType,
+      ),
     };
   }
   return {

@@ -79,6 +79,21 @@ export type PlatformResourceRule = ResourceValidationPolicy &
     validateResource: ResourceValidation;
     /** Types the rule applies to (for docs and rechecks). */
     appliesTo: (type: string) => boolean;
+    /**
+     * The one type a single-type rule applies to. `validateResource` carries it as the SDK's
+     * `__pulumiType` tag, so the SDK skips the rule for other types before deserializing the
+     * resource's properties (server.js makeAnalyzeRpcFun, policy.js getPulumiType).
+     */
+    pulumiType?: string;
+    /**
+     * `validateResource` for a resource of a type the rule applies to, given the policy's config
+     * as `args.getConfig()` returns it: lets the pack read the config once per call.
+     */
+    validateApplicable: (
+      args: ResourceValidationArgs,
+      reportViolation: ReportViolation,
+      rawConfig: Record<string, unknown>,
+    ) => void;
   };
 
 export type PlatformStackRule = StackValidationPolicy &
@@ -101,8 +116,46 @@ export type TypeMatcher = readonly string[] | ((type: string) => boolean);
 
 function matcherOf(types: TypeMatcher): (type: string) => boolean {
   if (typeof types === "function") return types;
+  if (types.length === 1) {
+    const only = types[0];
+    return (type) => type === only;
+  }
   const set = new Set(types);
   return (type) => set.has(type);
+}
+
+/** The SDK's tag for a validation function that applies to one type only (`__pulumiType`). */
+export function tagWithPulumiType<F extends object>(fn: F, pulumiType: string | undefined): F {
+  if (pulumiType) Object.defineProperty(fn, "__pulumiType", { value: pulumiType, enumerable: false });
+  return fn;
+}
+
+/**
+ * `withDefaults` for one rule, remembered for the last config seen: the SDK hands out a fresh
+ * shallow copy of the same config on every call, so equal entries mean an equal result. The result
+ * is shared between calls; checks only read their config.
+ */
+function memoizedDefaults<C extends object>(
+  configSchema: PolicyConfigSchema | undefined,
+): (given: Record<string, unknown>) => C & StackContext {
+  let lastGiven: Record<string, unknown> | undefined;
+  let lastKeys: string[] = [];
+  let lastResult: (C & StackContext) | undefined;
+  return (given) => {
+    if (lastResult !== undefined && lastGiven !== undefined) {
+      if (given === lastGiven) return lastResult;
+      const keys = Object.keys(given);
+      if (
+        keys.length === lastKeys.length &&
+        keys.every((key, index) => key === lastKeys[index] && given[key] === lastGiven![key])
+      )
+        return lastResult;
+    }
+    lastResult = withDefaults<C>(configSchema, given);
+    lastGiven = { ...given };
+    lastKeys = Object.keys(given);
+    return lastResult;
+  };
 }
 
 function metaOf(def: RuleDefinition): RuleMeta {
@@ -134,12 +187,14 @@ export function resourceRule<C extends object = object>(
   def: RuleDefinition & { types: TypeMatcher; check: (input: ResourceCheckInput<C>) => void },
 ): PlatformResourceRule {
   const appliesTo = matcherOf(def.types);
-  const validateResource: ResourceValidation = (
+  const pulumiType = typeof def.types !== "function" && def.types.length === 1 ? def.types[0] : undefined;
+  const configFor = memoizedDefaults<C>(def.configSchema);
+  const validateApplicable = (
     args: ResourceValidationArgs,
     reportViolation: ReportViolation,
-  ) => {
-    if (!appliesTo(args.type)) return;
-    const config = withDefaults<C>(def.configSchema, args.getConfig<Record<string, unknown>>());
+    rawConfig: Record<string, unknown>,
+  ): void => {
+    const config = configFor(rawConfig);
     const report = (message: string) => reportViolation(message);
     try {
       def.check({
@@ -156,6 +211,13 @@ export function resourceRule<C extends object = object>(
       handleCheckError(error, def, args.urn, config, report);
     }
   };
+  const validateResource: ResourceValidation = tagWithPulumiType(
+    (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+      if (!appliesTo(args.type)) return;
+      validateApplicable(args, reportViolation, args.getConfig<Record<string, unknown>>());
+    },
+    pulumiType,
+  );
   return {
     kind: "resource",
     name: def.name,
@@ -166,6 +228,8 @@ export function resourceRule<C extends object = object>(
     configSchema: def.configSchema,
     meta: metaOf(def),
     appliesTo,
+    ...(pulumiType ? { pulumiType } : {}),
+    validateApplicable,
     validateResource,
   };
 }

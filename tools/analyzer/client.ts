@@ -14,6 +14,13 @@ import type { AnalyzerPolicyInfo, JsonSchema, PolicyConfigEntry, PolicyPackConfi
 /** The pack's gRPC server accepts 400 MB; analyzeStack over a large stack needs more than 4 MB. */
 const maxMessageBytes = 400 * 1024 * 1024;
 
+/**
+ * The window the pack may fill with responses before waiting for this side to acknowledge them.
+ * grpc-js starts at HTTP/2's 64 KiB, which holds only a few dozen analyze responses and stalls the
+ * pack; the engine's Go gRPC grows its window (BDP estimation) up to 16 MiB.
+ */
+const flowControlWindowBytes = 16 * 1024 * 1024;
+
 type Callback<Response> = (error: grpc.ServiceError | null, response: Response) => void;
 
 function unary<Response>(start: (callback: Callback<Response>) => unknown): Promise<Response> {
@@ -30,6 +37,7 @@ export class AnalyzerConnection {
     this.client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": maxMessageBytes,
       "grpc.max_send_message_length": maxMessageBytes,
+      "grpc-node.flow_control_window": flowControlWindowBytes,
     });
   }
 

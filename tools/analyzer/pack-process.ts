@@ -70,6 +70,24 @@ function resolveRunPolicyPack(packDir: string): string {
   }
 }
 
+/**
+ * Opt-in profiling: with ANALYZER_PACK_CPU_PROF_DIR set, the pack runs under `node --cpu-prof` and
+ * is stopped with SIGTERM (it then exits normally and writes its .cpuprofile to that folder).
+ */
+function profilingArgs(): { nodeArgs: string[]; stopSignal: NodeJS.Signals } {
+  const directory = process.env.ANALYZER_PACK_CPU_PROF_DIR;
+  if (!directory) return { nodeArgs: [], stopSignal: "SIGKILL" };
+  return {
+    nodeArgs: [
+      "--cpu-prof",
+      `--cpu-prof-dir=${path.resolve(directory)}`,
+      "--require",
+      path.join(__dirname, "exit-on-sigterm.cjs"),
+    ],
+    stopSignal: "SIGTERM",
+  };
+}
+
 export async function startPolicyPack(
   packDir: string,
   environment: PackEnvironment,
@@ -77,11 +95,16 @@ export async function startPolicyPack(
 ): Promise<PolicyPackProcess> {
   const absolutePackDir = path.resolve(packDir);
   const runPolicyPack = resolveRunPolicyPack(absolutePackDir);
-  const child: ChildProcess = spawn(process.execPath, [runPolicyPack, unusedEngineAddress, absolutePackDir], {
-    cwd: absolutePackDir,
-    env: engineEnvironment(environment),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const { nodeArgs, stopSignal } = profilingArgs();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, runPolicyPack, unusedEngineAddress, absolutePackDir],
+    {
+      cwd: absolutePackDir,
+      env: engineEnvironment(environment),
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
 
   let stderrLines: string[] = [];
   let stderrPartial = "";
@@ -120,7 +143,7 @@ export async function startPolicyPack(
 
   const stop = async () => {
     if (exitDescription === undefined) {
-      child.kill("SIGKILL");
+      child.kill(stopSignal);
       await exitedOnce;
     }
   };

@@ -10,6 +10,9 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { EnforcementLevel, PlannedResource, Severity } from "../plan/model";
 import { engineProperties } from "./properties";
 import type { AnalyzerPolicyInfo, JsonSchema, PolicyConfigEntry, PolicyPackConfig } from "./reconcile";
+import { type Diagnostic, decodeAnalyzeResponse } from "./wire";
+
+export type { Diagnostic } from "./wire";
 
 /** The pack's gRPC server accepts 400 MB; analyzeStack over a large stack needs more than 4 MB. */
 const maxMessageBytes = 400 * 1024 * 1024;
@@ -20,6 +23,8 @@ const maxMessageBytes = 400 * 1024 * 1024;
  * pack; the engine's Go gRPC grows its window (BDP estimation) up to 16 MiB.
  */
 const flowControlWindowBytes = 16 * 1024 * 1024;
+
+const passBytes = (bytes: Buffer): Buffer => bytes;
 
 type Callback<Response> = (error: grpc.ServiceError | null, response: Response) => void;
 
@@ -69,6 +74,24 @@ export class AnalyzerConnection {
 
   analyzeStack(request: analyzerProto.AnalyzeStackRequest) {
     return unary<analyzerProto.AnalyzeResponse>((done) => this.client.analyzeStack(request, done));
+  }
+
+  /** Analyze with a request already encoded (wire.ts); answers the response's diagnostics. */
+  analyzeEncoded(request: Buffer): Promise<Diagnostic[]> {
+    return this.encodedCall("/pulumirpc.Analyzer/Analyze", request);
+  }
+
+  /** AnalyzeStack with a request already encoded (wire.ts); answers the response's diagnostics. */
+  analyzeStackEncoded(request: Buffer): Promise<Diagnostic[]> {
+    return this.encodedCall("/pulumirpc.Analyzer/AnalyzeStack", request);
+  }
+
+  private encodedCall(method: string, request: Buffer): Promise<Diagnostic[]> {
+    return unary<Diagnostic[]>((done) =>
+      this.client.makeUnaryRequest(method, passBytes, decodeAnalyzeResponse, request, (error, response) =>
+        done(error, response ?? []),
+      ),
+    );
   }
 
   close(): void {
@@ -286,15 +309,6 @@ export function analyzeStackRequest(
     }),
   );
   return request;
-}
-
-export interface Diagnostic {
-  policyName: string;
-  policyPackName: string;
-  enforcementLevel: EnforcementLevel;
-  severity: Severity;
-  urn: string;
-  message: string;
 }
 
 export function decodeDiagnostics(response: analyzerProto.AnalyzeResponse): Diagnostic[] {

@@ -7,18 +7,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
-import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse as parseYaml } from "yaml";
 import type { PlannedResource, PolicyReport, PolicyViolation, Severity } from "../plan/model";
 import {
   AnalyzerConnection,
   type AnalyzerInfo,
   analyzeRequest,
-  analyzeStackRequest,
   configureRequest,
   type Diagnostic,
   decodeAnalyzerInfo,
-  decodeDiagnostics,
   decodeRemediations,
   handshakeRequest,
   isUnimplemented,
@@ -36,6 +33,12 @@ import {
   parsePolicyPackConfig,
   reconcilePolicyPackConfig,
 } from "./reconcile";
+import {
+  encodeAnalyzeRequest,
+  encodeAnalyzeStackRequest,
+  encodeProviderResource,
+  encodeStruct,
+} from "./wire";
 
 export { PolicyConfigError, PolicyPackError } from "./errors";
 export type { AnalyzerPolicyInfo, PolicyConfigEntry, PolicyPackConfig, ReconciledConfig } from "./reconcile";
@@ -358,7 +361,22 @@ async function analyze(session: SessionState, options: PolicyRunOptions): Promis
   const byUrn = new Map(options.resources.map((resource) => [resource.urn, resource] as const));
   // Remediate is a no-op unless some policy runs at that level; skipping it then saves a round trip.
   const remediating = policies.some((policy) => policy.enforcementLevel === "remediate");
-  const finalProperties = new Map<string, Struct>();
+  // Properties travel as encoded Struct bytes (wire.ts): built once per resource, reused by analyzeStack.
+  const finalProperties = new Map<string, Buffer>();
+  const providers = new Map<string, Buffer | undefined>();
+  /** The AnalyzerProviderResource for a resource's explicit provider (marshalProvider), once per provider. */
+  const providerOf = (resource: PlannedResource): Buffer | undefined => {
+    if (!resource.provider) return undefined;
+    const urn = resource.provider.slice(0, resource.provider.lastIndexOf("::"));
+    if (!providers.has(urn)) {
+      const provider = byUrn.get(urn);
+      providers.set(
+        urn,
+        provider ? encodeProviderResource(provider, encodeStruct(engineProperties(provider))) : undefined,
+      );
+    }
+    return providers.get(urn);
+  };
 
   const analyzeStartedAt = performance.now();
   const perResource = await mapBounded(
@@ -368,11 +386,12 @@ async function analyze(session: SessionState, options: PolicyRunOptions): Promis
       // Resources are dealt round-robin over the pack processes.
       const { rpc, client } = handles[index % handles.length]!;
       const violations: PolicyViolation[] = [];
-      let properties = toStruct(engineProperties(resource));
+      const inputs = engineProperties(resource);
+      let properties = encodeStruct(inputs);
       if (remediating) {
         const response = await rpc(
           `to remediate ${resource.urn}`,
-          client.remediate(analyzeRequest(resource, byUrn, properties)),
+          client.remediate(analyzeRequest(resource, byUrn, toStruct(inputs))),
         );
         for (const remediation of decodeRemediations(response)) {
           if (remediation.diagnostic !== "") {
@@ -384,18 +403,17 @@ async function analyze(session: SessionState, options: PolicyRunOptions): Promis
               message: remediation.diagnostic.trimEnd(),
             });
           } else if (remediation.properties) {
-            properties = toStruct(remediation.properties);
+            properties = encodeStruct(remediation.properties);
           }
         }
       }
       finalProperties.set(resource.urn, properties);
-      const response = await rpc(
+      const diagnostics = await rpc(
         `to analyze ${resource.urn}`,
-        client.analyze(analyzeRequest(resource, byUrn, properties)),
+        client.analyzeEncoded(encodeAnalyzeRequest(resource, properties, providerOf(resource))),
       );
       // The engine reports per-resource diagnostics at the analyzed resource's URN, whatever they say.
-      for (const diagnostic of decodeDiagnostics(response))
-        violations.push(toViolation(diagnostic, resource.urn));
+      for (const diagnostic of diagnostics) violations.push(toViolation(diagnostic, resource.urn));
       return violations;
     },
   );
@@ -403,19 +421,19 @@ async function analyze(session: SessionState, options: PolicyRunOptions): Promis
 
   const stackStartedAt = performance.now();
   const stackViolations: PolicyViolation[] = [];
-  const stackResponse = await handles[0]!.rpc(
+  const stackDiagnostics = await handles[0]!.rpc(
     "analyzeStack",
     unlessUnimplemented(
-      handles[0]!.client.analyzeStack(
-        analyzeStackRequest(
+      handles[0]!.client.analyzeStackEncoded(
+        encodeAnalyzeStackRequest(
           options.resources,
-          byUrn,
-          (resource) => finalProperties.get(resource.urn) ?? toStruct(engineProperties(resource)),
+          (resource) => finalProperties.get(resource.urn) ?? encodeStruct(engineProperties(resource)),
+          providerOf,
         ),
       ),
     ),
   );
-  for (const diagnostic of stackResponse ? decodeDiagnostics(stackResponse) : []) {
+  for (const diagnostic of stackDiagnostics ?? []) {
     stackViolations.push(toViolation(diagnostic, diagnostic.urn));
   }
   const analyzeStackMs = performance.now() - stackStartedAt;

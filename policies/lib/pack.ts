@@ -14,7 +14,7 @@ import type {
 import { type ExemptionRegister, exemptionsInForce, isExempt, nameFromUrn } from "../exemptions";
 import { exemptionRules, type RegisterState } from "../rules/exemptions";
 import { platformResourceAndStackRules } from "../rules/index";
-import { CONTEXT_SCHEMA_PROPERTIES, withDefaults } from "./context";
+import { CONTEXT_SCHEMA_PROPERTIES, DEFAULT_CONTEXT, withDefaults } from "./context";
 import { type PlatformResourceRule, type PlatformRule, stackRule, tagWithPulumiType } from "./rule";
 import { deferredEvaluations, unknownPathOf } from "./unknown";
 
@@ -124,7 +124,8 @@ function exemptionMatcher(
       forRegister = register;
       byStack.clear();
     }
-    const stack = withDefaults(undefined, { stack: rawConfig.stack }).stack;
+    // withDefaults(undefined, rawConfig).stack, without copying the whole config.
+    const stack = (rawConfig.stack !== undefined ? rawConfig.stack : DEFAULT_CONTEXT.stack) as string;
     let entries = byStack.get(stack);
     if (!entries) {
       entries = {

@@ -115,7 +115,18 @@ interface RuleDefinition extends Omit<RuleBase, "meta" | "enforcementLevel"> {
 export type TypeMatcher = readonly string[] | ((type: string) => boolean);
 
 function matcherOf(types: TypeMatcher): (type: string) => boolean {
-  if (typeof types === "function") return types;
+  if (typeof types === "function") {
+    // Type predicates are pure; a stack has few distinct types, so each is judged once.
+    const known = new Map<string, boolean>();
+    return (type) => {
+      let applies = known.get(type);
+      if (applies === undefined) {
+        applies = types(type);
+        known.set(type, applies);
+      }
+      return applies;
+    };
+  }
   if (types.length === 1) {
     const only = types[0];
     return (type) => type === only;

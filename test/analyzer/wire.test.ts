@@ -114,11 +114,18 @@ describe("request encoding", () => {
 
   it("encodes any JSON object as Struct.fromJavaScript does", () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (object) => {
-        const expected = jspbBytes(Struct.fromJavaScript(object as never));
-        expect(encodeStruct(object).equals(expected)).toBe(true);
-      }),
-      { numRuns: 300 },
+      // A `__proto__` key never gets here (engineProperties drops `__` keys, as SkipInternalKeys
+      // does), and jspb.Map cannot hold one (it lands on its backing object's prototype).
+      fc.property(
+        fc
+          .dictionary(fc.string(), fc.jsonValue())
+          .filter((object) => !JSON.stringify(object).includes('"__proto__"')),
+        (object) => {
+          const expected = jspbBytes(Struct.fromJavaScript(object as never));
+          expect(encodeStruct(object).equals(expected)).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

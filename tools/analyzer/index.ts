@@ -65,7 +65,8 @@ export interface PolicyPackSessionOptions {
   /**
    * Pack processes to deal analyze calls over (the engine runs one). Each is configured alike and
    * analyze calls are independent, so results are the same; only a policy that keeps state across
-   * calls in module variables could tell. analyzeStack always goes to the first.
+   * calls in module variables could tell. analyzeStack always goes to the first. `policies/` keeps
+   * such state (`unknown-values-recheck` rechecks the deferrals its own process saw): use 1 there.
    */
   processes?: number;
 }

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { generateOrganization } from "./generate-org";
@@ -16,6 +16,7 @@ interface Sample {
   ms: number;
   resources: number;
   maxRssKb: number;
+  mandatory?: number;
 }
 
 async function sample(args: string[]): Promise<Sample> {
@@ -29,10 +30,10 @@ async function sample(args: string[]): Promise<Sample> {
   );
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const report = JSON.parse(stdout.trim().split("\n").pop() ?? "{}");
-  return { ms, resources: report.resources, maxRssKb: report.maxRssKb };
+  return { ms, resources: report.resources, maxRssKb: report.maxRssKb, mandatory: report.mandatory };
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
@@ -41,33 +42,70 @@ function median(values: number[]): number {
 interface Row {
   name: string;
   resources: number;
-  medianMs: number;
-  minMs: number;
-  peakMb: number;
+  /** Program under mocks only. */
+  planMs: number;
+  planPeakMb: number;
+  /** `npm run plan` as users run it: policy pack started in parallel, analyze, report. */
+  fullMs?: number;
+  mandatory?: number;
 }
 
-async function measureCase(name: string, args: string[], runs: number): Promise<Row> {
+async function medianOf(
+  args: string[],
+  runs: number,
+): Promise<{ ms: number; sample: Sample; peakKb: number }> {
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) samples.push(await sample(args));
   return {
-    name,
-    resources: samples[0].resources,
-    medianMs: median(samples.map((s) => s.ms)),
-    minMs: Math.min(...samples.map((s) => s.ms)),
-    peakMb: Math.max(...samples.map((s) => s.maxRssKb)) / 1024,
+    ms: median(samples.map((s) => s.ms)),
+    sample: samples[0],
+    peakKb: Math.max(...samples.map((s) => s.maxRssKb)),
   };
 }
 
+async function measureCase(
+  name: string,
+  stack: string,
+  file: string | undefined,
+  runs: number,
+  full: boolean,
+) {
+  const args = file ? [stack, file] : [stack];
+  const plan = await medianOf(["plan", ...args], runs);
+  const row: Row = {
+    name,
+    resources: plan.sample.resources,
+    planMs: plan.ms,
+    planPeakMb: plan.peakKb / 1024,
+  };
+  if (full) {
+    const cli = await medianOf(["cli", ...args], runs);
+    row.fullMs = cli.ms;
+    row.mandatory = cli.sample.mandatory;
+  }
+  return row;
+}
+
 function printTable(rows: Row[], floorMs: number): void {
-  const header = ["case", "resources", "median ms", "min ms", "x floor", "ms/resource*", "peak MB"];
+  const header = [
+    "case",
+    "resources",
+    "plan ms",
+    "x floor",
+    "ms/resource*",
+    "peak MB",
+    "with policy ms",
+    "mandatory",
+  ];
   const lines = rows.map((row) => [
     row.name,
     String(row.resources),
-    row.medianMs.toFixed(0),
-    row.minMs.toFixed(0),
-    (row.medianMs / floorMs).toFixed(2),
-    row.resources > 0 ? ((row.medianMs - floorMs) / row.resources).toFixed(2) : "-",
-    row.peakMb.toFixed(0),
+    row.planMs.toFixed(0),
+    (row.planMs / floorMs).toFixed(2),
+    row.resources > 0 ? ((row.planMs - floorMs) / row.resources).toFixed(2) : "-",
+    row.planPeakMb.toFixed(0),
+    row.fullMs === undefined ? "-" : row.fullMs.toFixed(0),
+    row.mandatory === undefined ? "-" : String(row.mandatory),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...lines.map((line) => line[column].length)),
@@ -76,7 +114,13 @@ function printTable(rows: Row[], floorMs: number): void {
   console.log(format(header));
   for (const line of lines) console.log(format(line));
   console.log(
-    "* (median - floor) / resources: the marginal cost per resource, which should stay flat as size grows.",
+    "plan ms: the stack program under Pulumi's mock runtime (no policy pack), median wall time from spawn to exit.",
+  );
+  console.log(
+    "* (plan - floor) / resources: the marginal cost per resource, which should stay flat as size grows.",
+  );
+  console.log(
+    "with policy ms: `npm run plan` as users run it, the policy pack started alongside and run over every resource.",
   );
 }
 
@@ -88,22 +132,64 @@ async function main(): Promise<void> {
   const sizes = values.quick ? [10, 50] : [10, 50, 200];
   const scratch = mkdtempSync(join(tmpdir(), "platform-bench-"));
   console.log(`Offline plan benchmark: ${runs} runs per case, median wall time from process spawn to exit.`);
-  console.log(`Node ${process.version}, ${require("node:os").cpus().length} cores.\n`);
-  const rows: Row[] = [];
-  const floor = await measureCase("floor (node + tsx + @pulumi/pulumi + @pulumi/gcp)", ["floor"], runs);
-  rows.push(floor);
+  console.log(`Node ${process.version}, ${cpus().length} cores.\n`);
+  const floor = await medianOf(["floor"], runs);
+  const rows: Row[] = [
+    {
+      name: "floor (node + tsx + @pulumi/pulumi + @pulumi/gcp)",
+      resources: 0,
+      planMs: floor.ms,
+      planPeakMb: floor.peakKb / 1024,
+    },
+  ];
   for (const stack of ["dev", "staging", "prod"])
-    rows.push(await measureCase(`stack ${stack}`, ["plan", stack], runs));
+    rows.push(await measureCase(`stack ${stack}`, stack, undefined, runs, true));
   for (const size of sizes) {
     const file = join(scratch, `Pulumi.generated-${size}.yaml`);
     writeFileSync(file, generateOrganization(size));
     rows.push(
-      await measureCase(`generated org, ${size} environments`, ["plan", `generated-${size}`, file], runs),
+      await measureCase(`generated org, ${size} environments`, `generated-${size}`, file, runs, size <= 50),
     );
   }
-  printTable(rows, floor.medianMs);
+  printTable(rows, floor.ms);
   const dev = rows.find((row) => row.name === "stack dev");
-  if (dev) console.log(`\ndev plan / floor = ${(dev.medianMs / floor.medianMs).toFixed(2)} (target <= 1.5)`);
+  if (dev) {
+    console.log(`\ndev plan / floor = ${(dev.planMs / floor.ms).toFixed(2)} (target <= 1.5)`);
+    if (dev.fullMs)
+      console.log(`dev plan with the policy pack / floor = ${(dev.fullMs / floor.ms).toFixed(2)}`);
+  }
+  await policyThroughput(scratch, values.quick ? 1 : Math.min(runs, 3));
+}
+
+/**
+ * The policy pack over the protocol on a generated organization of about 10,000 resources:
+ * resources per second through analyze + analyzeStack, and the whole offline plan of that stack.
+ */
+async function policyThroughput(scratch: string, runs: number): Promise<void> {
+  const environments = 257;
+  const file = join(scratch, `Pulumi.generated-${environments}.yaml`);
+  writeFileSync(file, generateOrganization(environments));
+  const whole = await medianOf(["cli", `generated-${environments}`, file], runs);
+  console.log(
+    `\nwhole offline plan, ${whole.sample.resources} resources with the policy pack: median ${(whole.ms / 1000).toFixed(1)} s (target <= 30 s)`,
+  );
+  const { measurePolicyThroughput } = require("../analyzer/bench") as typeof import("../analyzer/bench");
+  const { planStack } = require("../plan/plan") as typeof import("../plan/plan");
+  const plan = await planStack({ stack: `generated-${environments}`, stackFile: file });
+  const rates: number[] = [];
+  let last: Awaited<ReturnType<typeof measurePolicyThroughput>> | undefined;
+  for (let i = 0; i < Math.max(runs, 3); i++) {
+    last = await measurePolicyThroughput({
+      resources: plan.result.resources,
+      packDir: "policies",
+      configFile: "policies/config/prod.json",
+      stack: `generated-${environments}`,
+    });
+    rates.push(last.perSecond);
+  }
+  console.log(
+    `policy pack throughput over ${last?.resources} resources (analyze + analyzeStack, prod config): median ${median(rates).toFixed(0)} resources/s (target >= 2000); pack start ${last?.startMs.toFixed(0)} ms`,
+  );
 }
 
 main().catch((error: unknown) => {

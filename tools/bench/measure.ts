@@ -26,7 +26,13 @@ async function measure(): Promise<{ resources: number; mandatory?: number }> {
     const json = `${require("node:os").tmpdir()}/platform-bench-${process.pid}.json`;
     const log = console.log;
     console.log = () => {};
-    const code = await main(["--stack", stack, ...(stackFile ? ["--stack-file", stackFile] : []), "--json", json]);
+    const code = await main([
+      "--stack",
+      stack,
+      ...(stackFile ? ["--stack-file", stackFile] : []),
+      "--json",
+      json,
+    ]);
     console.log = log;
     if (code > 1) throw new Error(`plan exited ${code}`);
     const result = JSON.parse(require("node:fs").readFileSync(json, "utf8"));

@@ -210,12 +210,7 @@ export class CiIdentity extends pulumi.ComponentResource {
     this.providerName = provider.name;
     this.previewServiceAccountEmail = preview.email;
     this.deployServiceAccountEmail = deploy.email;
-    this.principalSets = pulumi
-      .all([pulumi.all(previewMembers), pulumi.all(deployMembers)])
-      .apply(([p, d]) => ({
-        preview: p,
-        deploy: d,
-      }));
+    this.principalSets = principalSetsOutput(previewMembers, deployMembers);
     this.expectedClaims = {
       preview: expectedPreviewClaims(repository, args.repository.id, args.github.id, deployRef),
       deploy: expectedDeployClaims(
@@ -313,12 +308,7 @@ export class ProductCiIdentity extends pulumi.ComponentResource {
 
     const repository = args.repository.name;
     this.deployServiceAccountEmail = deploy.email;
-    this.principalSets = pulumi
-      .all([pulumi.all(previewMembers), pulumi.all(deployMembers)])
-      .apply(([p, d]) => ({
-        preview: p,
-        deploy: d,
-      }));
+    this.principalSets = principalSetsOutput(previewMembers, deployMembers);
     this.expectedClaims = {
       preview: this.previewServiceAccountEmail
         ? expectedPreviewClaims(repository, args.repository.id, pool.organizationId, pool.deployRef)
@@ -493,4 +483,12 @@ function validateProductArgs(name: string, args: ProductCiIdentityArgs): void {
     );
   }
   checks.throwIfAny(`ProductCiIdentity "${name}"`);
+}
+
+/** The bound members as one output: what a 403 from Workload Identity is checked against. */
+function principalSetsOutput(
+  preview: pulumi.Input<string>[],
+  deploy: pulumi.Input<string>[],
+): pulumi.Output<{ preview: string[]; deploy: string[] }> {
+  return pulumi.all([pulumi.all(preview), pulumi.all(deploy)]).apply(([p, d]) => ({ preview: p, deploy: d }));
 }

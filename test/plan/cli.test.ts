@@ -1,36 +1,10 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { runPlan as plan } from "../helpers/cli";
 
-const run = promisify(execFile);
 const scratch = mkdtempSync(join(tmpdir(), "plan-cli-"));
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI as `npm run plan` does, in its own process. */
-async function plan(...args: string[]): Promise<CliRun> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ["--require", "tsx/cjs", "tools/plan/cli.ts", ...args],
-      {
-        env: { ...process.env, NO_COLOR: "1" },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe("npm run plan", () => {
   it("plans the dev stack: tree, counts by type, exit 0", async () => {

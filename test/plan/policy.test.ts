@@ -1,32 +1,14 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { PlanResult } from "../../tools/plan/model";
 import { policyConfigFileFor } from "../../tools/plan/policy";
+import { runPlan as plan } from "../helpers/cli";
 
-/** The offline plan with the real policy pack, started as the engine starts it. */
-
-const run = promisify(execFile);
 const scratch = mkdtempSync(join(tmpdir(), "plan-policy-"));
 
-async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ["--require", "tsx/cjs", "tools/plan/cli.ts", ...args],
-      {
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+/** The offline plan with the real policy pack, started as the engine starts it. */
 
 /** A prod stack moved to a region outside the allowed list: a deliberate, realistic mistake. */
 function brokenProd(): string {

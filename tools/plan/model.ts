@@ -1,3 +1,5 @@
+import type { ExemptionInForce } from "../../policies/exemptions";
+
 /**
  * The planned-stack model shared by the offline plan, the policy runner and the reports.
  * Field names are a public contract: `--json` writes them and other tools read them.
@@ -41,14 +43,8 @@ export interface PolicyViolation {
   message: string;
 }
 
-export interface PolicyExemptionInForce {
-  policy: string;
-  resource: string;
-  owner: string;
-  reason: string;
-  ticket: string;
-  expires: string;
-}
+/** An exemption from policies/exemptions.yaml that applies to the stack today. */
+export type PolicyExemptionInForce = ExemptionInForce;
 
 export interface PolicyReport {
   pack: { name: string; version: string };

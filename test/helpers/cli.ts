@@ -1,0 +1,29 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a TypeScript command of the project in its own process, as `npm run` does (through tsx). */
+export async function runCommand(script: string, args: string[]): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--require", "tsx/cjs", script, ...args], {
+      env: { ...process.env, NO_COLOR: "1" },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** `npm run plan -- <args>` */
+export function runPlan(...args: string[]): Promise<CliRun> {
+  return runCommand("tools/plan/cli.ts", args);
+}

@@ -73,17 +73,35 @@ export function renderRisk(risk: RiskSummary): string[] {
     const role = grant.split(" → ")[0];
     grantsByRole.set(role, (grantsByRole.get(role) ?? 0) + 1);
   }
-  const roles = [...grantsByRole.entries()].map(([role, count]) => `${role} ×${count}`).join(", ");
+  const roles = wrap(
+    [...grantsByRole.entries()].map(([role, count]) => `${role} ×${count}`),
+    "                      ",
+  );
   const { stateful, unprotected } = risk.deletionProtection;
   return [
     "Risk summary:",
-    `  identity            ${risk.identity.count} resources; roles granted: ${roles || "none"}`,
+    `  identity            ${risk.identity.count} resources; roles granted (role ×members):${roles ? `\n${roles}` : " none"}`,
     `  network exposure    ${risk.network.count} resources; world-open ingress: ${list(risk.network.worldIngress)}; external addresses: ${list(risk.network.externalAddresses)}`,
     `  data                ${risk.data.count} resources`,
     `  deletion protection ${risk.deletionProtection.protected}/${stateful} stateful resources protected${
       unprotected.length > 0 ? `; unprotected: ${list(unprotected)}` : ""
     }`,
   ];
+}
+
+/** Comma-separated items on lines of at most 110 characters, each line indented. */
+function wrap(items: string[], indent: string): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const item of items) {
+    if (line && indent.length + line.length + item.length + 2 > 110) {
+      lines.push(`${indent}${line},`);
+      line = "";
+    }
+    line = line ? `${line}, ${item}` : item;
+  }
+  if (line) lines.push(`${indent}${line}`);
+  return lines.join("\n");
 }
 
 function list(names: string[]): string {

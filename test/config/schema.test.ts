@@ -133,7 +133,7 @@ describe("config mistakes name the file, the path, what was expected and what wa
     const text = devText.replace("    - name: api\n      team: api", "    - name: payments\n      team: api");
     expect(problems(text)).toEqual([
       `${FILE}: platform:environments[2].name: expected a unique environment name, found "payments" (line 45)`,
-      `${FILE}: platform:ci.productRepositories[1].environment: expected one of the environments under platform:environments (platform, payments, payments), found "api" (line 66)`,
+      `${FILE}: platform:ci.productRepositories[1].environment: expected one of the environments under platform:environments (platform, payments, payments), found "api" (line 67)`,
     ]);
   });
 

@@ -81,9 +81,24 @@ describe("what the workflows do", () => {
     expect(job.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
     expect(job.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     expect(job.strategy.matrix.include).toEqual([
-      { stack: "dev", "preview-identity": "PREVIEW_SA_DEV", "wif-provider": "WIF_PROVIDER_DEV" },
-      { stack: "staging", "preview-identity": "PREVIEW_SA_STAGING", "wif-provider": "WIF_PROVIDER_STAGING" },
-      { stack: "prod", "preview-identity": "PREVIEW_SA_PROD", "wif-provider": "WIF_PROVIDER_PROD" },
+      {
+        stack: "dev",
+        "preview-identity": "PREVIEW_SA_DEV",
+        "wif-provider": "WIF_PROVIDER_DEV",
+        backend: "PULUMI_BACKEND_URL_DEV",
+      },
+      {
+        stack: "staging",
+        "preview-identity": "PREVIEW_SA_STAGING",
+        "wif-provider": "WIF_PROVIDER_STAGING",
+        backend: "PULUMI_BACKEND_URL_STAGING",
+      },
+      {
+        stack: "prod",
+        "preview-identity": "PREVIEW_SA_PROD",
+        "wif-provider": "WIF_PROVIDER_PROD",
+        backend: "PULUMI_BACKEND_URL_PROD",
+      },
     ]);
     const auth = job.steps.find((step: AnyWorkflow) => step.uses?.startsWith("google-github-actions/auth@"));
     expect(auth.with).toEqual({

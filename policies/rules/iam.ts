@@ -26,6 +26,7 @@ const PRIMITIVE_ROLES: ReadonlySet<string> = new Set(["roles/owner", "roles/edit
 const IMPERSONATION_ROLES: ReadonlySet<string> = new Set([
   "roles/iam.serviceAccountUser",
   "roles/iam.serviceAccountTokenCreator",
+  "roles/iam.workloadIdentityUser",
 ]);
 
 /** The organisation's identity domains; per-stack config files set the real list (profiles.ts). */
@@ -74,11 +75,11 @@ export const iamRules: PlatformRule[] = [
   resourceRule({
     name: "iam-no-project-level-impersonation",
     description:
-      "Service Account User / Token Creator are not granted at project, folder or organization level.",
+      "Service Account User / Token Creator / Workload Identity User are not granted at project, folder or organization level.",
     severity: "high",
     category: "security",
     checks:
-      "Project/folder/organization IAM resources do not grant roles/iam.serviceAccountUser or roles/iam.serviceAccountTokenCreator (they would allow impersonating every service account below).",
+      "Project/folder/organization IAM resources do not grant roles/iam.serviceAccountUser, roles/iam.serviceAccountTokenCreator or roles/iam.workloadIdentityUser (they would allow impersonating every service account below).",
     checkov: ["CKV_GCP_41"],
     trivy: ["AVD-GCP-0011"],
     remediationSteps:

@@ -14,6 +14,19 @@ export const ENVIRONMENT = "platform:environment:GcpEnvironment";
 export const SERVICE = "platform:service:Service";
 export const SERVICE_ACCOUNT = "gcp:serviceaccount/account:Account";
 export const SERVICE_ACCOUNT_IAM_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember";
+/** Every service-account IAM family: a grant on a deploy identity can come from any of them. */
+export const SERVICE_ACCOUNT_IAM: readonly string[] = [
+  SERVICE_ACCOUNT_IAM_MEMBER,
+  "gcp:serviceaccount/iAMBinding:IAMBinding",
+  "gcp:serviceaccount/iAMPolicy:IAMPolicy",
+];
+const WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser";
+/** Roles that let a member act as a service account (exchange a token for it, mint tokens, attach it). */
+const DEPLOY_IMPERSONATION_ROLES: ReadonlySet<string> = new Set([
+  WORKLOAD_IDENTITY_USER,
+  "roles/iam.serviceAccountTokenCreator",
+  "roles/iam.serviceAccountUser",
+]);
 export const BUDGET = "gcp:billing/budget:Budget";
 export const LOG_SINKS = [
   "gcp:logging/projectSink:ProjectSink",
@@ -137,13 +150,13 @@ export const stackRules: PlatformRule[] = [
     severity: "critical",
     category: "security",
     checks:
-      "Every service account whose accountId starts with `deploy-` has a serviceaccount IAMMember granting roles/iam.workloadIdentityUser to `principalSet://.../attribute.environment/<env>` (or `attribute.deploy_target/<repo id>/<env>/<ref>`), and no workloadIdentityUser grant that is not pinned to an environment.",
+      "Every service account whose accountId starts with `deploy-` has a grant of roles/iam.workloadIdentityUser to `principalSet://.../attribute.environment/<env>` (or `attribute.deploy_target/<repo id>/<env>/<ref>`); no grant on it of roles/iam.workloadIdentityUser, roles/iam.serviceAccountTokenCreator or roles/iam.serviceAccountUser, in any serviceaccount IAMMember / IAMBinding / IAMPolicy, is to a member that does not pin an environment.",
     remediationSteps:
       "Create deploy identities with the CiIdentity component, which binds each one to its GitHub environment.",
     check: (input) => {
       const { resources, report } = input;
       const accounts = resources.filter((r) => r.type === SERVICE_ACCOUNT);
-      const grants = resources.filter((r) => r.type === SERVICE_ACCOUNT_IAM_MEMBER);
+      const grants = resources.filter((r) => SERVICE_ACCOUNT_IAM.includes(r.type));
       for (const account of accounts) {
         const accountId = readKnown(input, true, account, () => account.props.accountId);
         if (!accountId.known || typeof accountId.value !== "string" || !accountId.value.startsWith("deploy-"))
@@ -162,15 +175,22 @@ export const stackRules: PlatformRule[] = [
         });
         let bound = false;
         for (const grant of forAccount) {
-          const role = readKnown(input, true, grant, () => grant.props.role);
-          const member = readKnown(input, true, grant, () => grant.props.member);
-          if (!role.known || !member.known || role.value !== "roles/iam.workloadIdentityUser") continue;
-          if (pinsEnvironment(String(member.value))) bound = true;
-          else
-            report(
-              `${grant.name} lets ${member.value} impersonate deploy identity ${accountId.value} without pinning a GitHub environment.`,
-              grant.urn,
-            );
+          const found = readKnown(input, true, grant, () => grantsOf(grant.type, grant.props));
+          if (!found.known) continue;
+          if (found.value.problem) {
+            report(`${grant.name}: ${found.value.problem}.`, grant.urn);
+            continue;
+          }
+          for (const { role, member } of found.value.grants) {
+            if (!DEPLOY_IMPERSONATION_ROLES.has(role)) continue;
+            if (pinsEnvironment(member)) {
+              if (role === WORKLOAD_IDENTITY_USER) bound = true;
+            } else
+              report(
+                `${grant.name} lets ${member} impersonate deploy identity ${accountId.value} without pinning a GitHub environment.`,
+                grant.urn,
+              );
+          }
         }
         if (!bound) {
           report(

@@ -142,6 +142,22 @@ export const cases: Case[] = [
     expect: [/roles\/iam.serviceAccountTokenCreator granted to .* at project level/],
   },
   {
+    rule: "iam-no-project-level-impersonation",
+    pass: {
+      type: "gcp:serviceaccount/iAMMember:IAMMember",
+      props: {
+        role: "roles/iam.workloadIdentityUser",
+        member: `${POOL}/attribute.repository_id/42`,
+        serviceAccountId: "projects/p/serviceAccounts/x",
+      },
+    },
+    fail: {
+      type: "gcp:projects/iAMMember:IAMMember",
+      props: { role: "roles/iam.workloadIdentityUser", member: `${POOL}/attribute.repository_id/42` },
+    },
+    expect: [/roles\/iam.workloadIdentityUser granted to .* at project level/],
+  },
+  {
     rule: "iam-no-service-account-keys",
     pass: { type: "gcp:serviceaccount/account:Account", props: { accountId: "app" } },
     fail: { type: "gcp:serviceaccount/key:Key", props: { serviceAccountId: "app" } },

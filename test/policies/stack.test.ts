@@ -115,6 +115,54 @@ describe("deploy-identity-bound-to-environment", () => {
     const outcome = runStack(rule, [account, unknownGrant], { stack: "prod", failClosedOnUnknown: true });
     expect(outcome.messages[0]).toMatch(/^\.member: value unknown at preview; failing closed/);
   });
+  it("checks grants on the deploy account from IAMBinding and IAMPolicy, for every impersonation role", () => {
+    const serviceAccountId = account.props?.name;
+    const binding: FakeResource = {
+      type: "gcp:serviceaccount/iAMBinding:IAMBinding",
+      name: "deploy-binding",
+      props: {
+        serviceAccountId,
+        role: "roles/iam.serviceAccountTokenCreator",
+        members: ["group:ci@example.com"],
+      },
+    };
+    const policy: FakeResource = {
+      type: "gcp:serviceaccount/iAMPolicy:IAMPolicy",
+      name: "deploy-policy",
+      props: {
+        serviceAccountId,
+        policyData: JSON.stringify({
+          bindings: [
+            { role: "roles/iam.serviceAccountUser", members: [`${POOL}/attribute.repository_id/42`] },
+          ],
+        }),
+      },
+    };
+    const pinned = grant(`${POOL}/attribute.deploy_target/42/prod/refs/heads/main`);
+    const outcome = runStack(rule, [account, pinned, binding, policy]);
+    expect(outcome.messages).toEqual([
+      expect.stringMatching(
+        /deploy-binding lets group:ci@example.com impersonate deploy identity deploy-platform without pinning/,
+      ),
+      expect.stringMatching(
+        /deploy-policy lets .*attribute.repository_id\/42 impersonate deploy identity deploy-platform without pinning/,
+      ),
+    ]);
+  });
+  it("does not count a pinned binding that grants another role as a workload identity binding", () => {
+    const other: FakeResource = {
+      type: "gcp:serviceaccount/iAMBinding:IAMBinding",
+      name: "deploy-viewer",
+      props: {
+        serviceAccountId: account.props?.name,
+        role: "roles/iam.serviceAccountViewer",
+        members: [`${POOL}/attribute.deploy_target/42/prod/refs/heads/main`],
+      },
+    };
+    expect(runStack(rule, [account, other]).messages).toEqual([
+      expect.stringMatching(/deploy identity deploy-platform is not bound to a GitHub environment/),
+    ]);
+  });
   it("ignores accounts that are not deploy identities", () => {
     expect(runStack(rule, [{ ...account, props: { accountId: "app" } }]).violations).toEqual([]);
   });

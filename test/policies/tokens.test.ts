@@ -10,7 +10,13 @@ import { VM_TYPES } from "../../policies/rules/compute";
 import { BINDING_TYPES, ROLE_TYPES, WORKLOAD_POD_SPEC_PATHS } from "../../policies/rules/kubernetes";
 import { LABEL_FIELDS, LOCATION_FIELDS } from "../../policies/rules/labels";
 import { STATEFUL_TYPES } from "../../policies/rules/protection";
-import { BUDGET, LOG_SINKS, SERVICE_ACCOUNT, SERVICE_ACCOUNT_IAM_MEMBER } from "../../policies/rules/stack";
+import {
+  BUDGET,
+  LOG_SINKS,
+  SERVICE_ACCOUNT,
+  SERVICE_ACCOUNT_IAM,
+  SERVICE_ACCOUNT_IAM_MEMBER,
+} from "../../policies/rules/stack";
 
 const modules = join(__dirname, "../../node_modules/@pulumi");
 
@@ -122,7 +128,8 @@ const GCP_PROPERTIES: Record<string, string[]> = {
   ],
   "gcp:serviceaccount/account:Account": ["accountId"],
   "gcp:serviceaccount/iAMMember:IAMMember": ["serviceAccountId", "role", "member"],
-  "gcp:serviceaccount/iAMBinding:IAMBinding": ["role", "members"],
+  "gcp:serviceaccount/iAMBinding:IAMBinding": ["role", "members", "serviceAccountId"],
+  "gcp:serviceaccount/iAMPolicy:IAMPolicy": ["policyData", "serviceAccountId"],
   "gcp:projects/iAMPolicy:IAMPolicy": ["policyData"],
   "gcp:storage/bucketIAMMember:BucketIAMMember": ["bucket", "role", "member"],
   "gcp:storage/bucketAccessControl:BucketAccessControl": ["entity", "role"],
@@ -143,6 +150,7 @@ describe("type tokens and property names", () => {
       BUDGET,
       SERVICE_ACCOUNT,
       SERVICE_ACCOUNT_IAM_MEMBER,
+      ...SERVICE_ACCOUNT_IAM,
       "gcp:serviceaccount/key:Key",
     ];
     expect(used.filter((token) => !gcpTokens.has(token))).toEqual([]);

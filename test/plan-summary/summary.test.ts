@@ -452,3 +452,26 @@ describe("renderPlanMarkdown (offline plan)", () => {
     expect(forked).toContain("\nFork pull request: no OIDC token.\n");
   });
 });
+
+describe("a preview that stopped early", () => {
+  it("is complete when the engine wrote its summary event (every fixture)", () => {
+    for (const fixture of ["up-3", "up-4", "webserver-userdata", "destroy-with-components"]) {
+      expect(summaryOf(fixture).complete, fixture).toBe(true);
+      expect(markdownOf(fixture)).not.toContain("Incomplete preview");
+    }
+  });
+
+  it("is flagged when the log ends before the summary, never shown as clean", () => {
+    const full = readFileSync(resolve(EVENT_STREAMS, "up-3.json"), "utf8").trim().split("\n");
+    const truncated = full.filter((line) => !line.includes('"summaryEvent"')).join("\n");
+    const summary = summarizeEvents(parseEventLog(truncated, "up-3-truncated.json"), "prod");
+    expect(summary.complete).toBe(false);
+    const markdown = renderSummaryMarkdown(summary);
+    expect(markdown).toContain(
+      "> [!WARNING]\n> Incomplete preview: the event log ends before the engine's summary (the preview failed or was stopped). The counts and policy results below are partial.",
+    );
+    const preludeOnly = summarizeEvents(parseEventLog(full[0], "prelude.json"), "prod");
+    expect(preludeOnly.complete).toBe(false);
+    expect(renderSummaryMarkdown(preludeOnly)).toContain("Incomplete preview");
+  });
+});

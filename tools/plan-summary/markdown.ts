@@ -286,6 +286,13 @@ export function renderSummaryMarkdown(summary: PlanSummary, options: RenderOptio
     policyLine(summary.violations),
     "",
   ];
+  if (!summary.complete) {
+    // A log that stops early must never read as a clean preview.
+    preambleLines.push(
+      "> [!WARNING]\n> Incomplete preview: the event log ends before the engine's summary (the preview failed or was stopped). The counts and policy results below are partial.",
+      "",
+    );
+  }
   const failed = summary.changes.filter((change) => change.failed).length;
   if (failed > 0 || summary.maybeCorrupt) {
     preambleLines.push(
@@ -341,6 +348,7 @@ export function planResultToSummary(result: PlanResult, stack = result.stack): P
     violations,
     errors: [],
     maybeCorrupt: false,
+    complete: true,
   };
 }
 

@@ -105,6 +105,12 @@ export interface PlanSummary {
   errors: string[];
   /** `summaryEvent.maybeCorrupt`: the update failed half-way. */
   maybeCorrupt: boolean;
+  /**
+   * Whether the engine wrote its summary event. A log without one stops early (the preview crashed
+   * or was killed) and its counts are partial. (`cancelEvent` is no signal: the engine ends every
+   * event stream with one.) The offline plan is always complete.
+   */
+  complete: boolean;
 }
 
 const COLOR_MARKUP = /<\{%[^%]*%\}>/g;
@@ -148,6 +154,7 @@ export function summarizeEvents(events: readonly EngineEvent[], stack: string): 
   const violations: SummaryViolation[] = [];
   const errors: string[] = [];
   let maybeCorrupt = false;
+  let complete = false;
 
   const recordStep = (metadata: StepEventMetadata | undefined, failed: boolean) => {
     if (!metadata?.urn || !metadata.op) return;
@@ -197,13 +204,14 @@ export function summarizeEvents(events: readonly EngineEvent[], stack: string): 
       if (message) errors.push(message);
     } else if (event.errorEvent?.error) {
       errors.push(stripColorMarkup(event.errorEvent.error).trim());
-    } else if (event.summaryEvent?.maybeCorrupt) {
-      maybeCorrupt = true;
+    } else if (event.summaryEvent) {
+      complete = true;
+      if (event.summaryEvent.maybeCorrupt) maybeCorrupt = true;
     }
   }
 
   const changes = [...changesByUrn.values()];
   const counts: Partial<Record<ChangeKind, number>> = {};
   for (const change of changes) counts[change.kind] = (counts[change.kind] ?? 0) + 1;
-  return { stack, source: "preview", counts, changes, violations, errors, maybeCorrupt };
+  return { stack, source: "preview", counts, changes, violations, errors, maybeCorrupt, complete };
 }

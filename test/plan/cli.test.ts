@@ -97,6 +97,15 @@ describe("npm run plan", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("exits 2 before planning when --json points into a missing folder", async () => {
+    const result = await plan("--stack", "dev", "--json", "/nonexistent-folder/plan.json");
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      "/nonexistent-folder/plan.json: (file): expected a path in a writable folder, found ENOENT for /nonexistent-folder",
+    );
+    expect(result.stdout).toBe("");
+  });
+
   it("prints usage with --help", async () => {
     const result = await plan("--help");
     expect(result.code).toBe(0);

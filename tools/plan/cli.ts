@@ -1,4 +1,5 @@
-import { writeFileSync } from "node:fs";
+import { accessSync, constants, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { UserInputError } from "../../stacks/config/errors";
 import { parseFlags, stackNameProblem } from "../cli/args";
 import { loadStackInput } from "./input";
@@ -65,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(USAGE);
       return 0;
     }
+    for (const file of [args.json, args.markdown]) if (file) checkWritableDirectory(file);
     const input = loadStackInput({ stack: args.stack, stackFile: args.stackFile });
     // Start the policy pack first: its process starts (and ts-node type-checks it) on the other
     // core while this one loads Pulumi and runs the program. Modules load in that order on purpose.
@@ -98,6 +100,18 @@ export async function main(argv: string[]): Promise<number> {
       return 3;
     }
     throw error;
+  }
+}
+
+/** Fails before planning, not after, when an output file's folder is missing or read-only. */
+function checkWritableDirectory(file: string): void {
+  const directory = dirname(resolve(file));
+  try {
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    throw new UserInputError([
+      `${file}: (file): expected a path in a writable folder, found ${(error as NodeJS.ErrnoException).code ?? error} for ${directory}`,
+    ]);
   }
 }
 

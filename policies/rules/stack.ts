@@ -84,16 +84,21 @@ function dependsOn(resource: PolicyResource, target: PolicyResource, property?: 
 }
 
 /**
- * Members that pin a GitHub environment: `attribute.environment/<env>`, or the CiIdentity
- * component's composite `attribute.deploy_target/<repository id>/<env>/<ref>`.
+ * The CiIdentity component's composite member, which pins repository, environment and branch:
+ * `principalSet://iam.googleapis.com/<pool>/attribute.deploy_target/<repository id>/<env>/refs/heads/<branch>`,
+ * optionally with the GitHub event between environment and ref (`<env>/push/refs/heads/<branch>`),
+ * which narrows it further.
+ */
+const DEPLOY_TARGET_MEMBER =
+  /^principalSet:\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/global\/workloadIdentityPools\/[^/]+\/attribute\.deploy_target\/\d+\/[^/]+\/(?:[a-z_]+\/)?refs\/heads\/[^/]+(?:\/[^/]+)*$/;
+
+/**
+ * Members that pin a deploy to one repository, one GitHub environment and one branch. A bare
+ * `attribute.environment/<env>` does not: every repository the pool trusts, on any branch, can run
+ * a job in an environment of that name.
  */
 export function pinsEnvironment(member: string): boolean {
-  const match = /^principalSet:\/\/iam\.googleapis\.com\/.+?\/attribute\.([a-z_]+)\/(.+)$/.exec(member);
-  if (!match) return false;
-  const [, attribute, value] = match;
-  if (attribute === "environment") return /^[^/]+$/.test(value);
-  if (attribute === "deploy_target") return /^\d+\/[^/]+\/.+$/.test(value);
-  return false;
+  return DEPLOY_TARGET_MEMBER.test(member);
 }
 
 export const stackRules: PlatformRule[] = [
@@ -146,11 +151,12 @@ export const stackRules: PlatformRule[] = [
   }),
   stackRule({
     name: "deploy-identity-bound-to-environment",
-    description: "Every deploy service account can be impersonated only from one GitHub environment.",
+    description:
+      "Every deploy service account can be impersonated only from one GitHub environment, on one branch of one repository.",
     severity: "critical",
     category: "security",
     checks:
-      "Every service account whose accountId starts with `deploy-` has a grant of roles/iam.workloadIdentityUser to `principalSet://.../attribute.environment/<env>` (or `attribute.deploy_target/<repo id>/<env>/<ref>`); no grant on it of roles/iam.workloadIdentityUser, roles/iam.serviceAccountTokenCreator or roles/iam.serviceAccountUser, in any serviceaccount IAMMember / IAMBinding / IAMPolicy, is to a member that does not pin an environment.",
+      "Every service account whose accountId starts with `deploy-` has a grant of roles/iam.workloadIdentityUser to the CiIdentity composite `principalSet://iam.googleapis.com/<pool>/attribute.deploy_target/<repository id>/<env>/refs/heads/<branch>` (repository, environment and branch pinned); no grant on it of roles/iam.workloadIdentityUser, roles/iam.serviceAccountTokenCreator or roles/iam.serviceAccountUser, in any serviceaccount IAMMember / IAMBinding / IAMPolicy, is to another member (a bare `attribute.environment/<env>` admits every trusted repository on any branch).",
     remediationSteps:
       "Create deploy identities with the CiIdentity component, which binds each one to its GitHub environment.",
     check: (input) => {
@@ -194,7 +200,7 @@ export const stackRules: PlatformRule[] = [
         }
         if (!bound) {
           report(
-            `deploy identity ${accountId.value} is not bound to a GitHub environment (no workloadIdentityUser grant to attribute.environment/<env>).`,
+            `deploy identity ${accountId.value} is not bound to a GitHub environment (no workloadIdentityUser grant to attribute.deploy_target/<repository id>/<env>/refs/heads/<branch>).`,
             account.urn,
           );
         }

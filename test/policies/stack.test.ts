@@ -90,11 +90,19 @@ describe("deploy-identity-bound-to-environment", () => {
     props: { serviceAccountId: account.props?.name, role: "roles/iam.workloadIdentityUser", member },
   });
 
-  it("accepts attribute.environment and the CiIdentity deploy_target form", () => {
-    expect(runStack(rule, [account, grant(`${POOL}/attribute.environment/prod`)]).violations).toEqual([]);
+  it("accepts the CiIdentity deploy_target form (repository, environment and branch)", () => {
     expect(
       runStack(rule, [account, grant(`${POOL}/attribute.deploy_target/42/prod/refs/heads/main`)]).violations,
     ).toEqual([]);
+  });
+  it("reports a bare attribute.environment member: any trusted repository on any branch could deploy", () => {
+    const outcome = runStack(rule, [account, grant(`${POOL}/attribute.environment/prod`)]);
+    expect(outcome.messages).toEqual([
+      expect.stringMatching(
+        /deploy-wif lets .*attribute.environment\/prod impersonate deploy identity deploy-platform without pinning/,
+      ),
+      expect.stringMatching(/deploy identity deploy-platform is not bound to a GitHub environment/),
+    ]);
   });
   it("reports an unbound deploy identity and a grant that pins no environment", () => {
     const outcome = runStack(rule, [account, grant(`${POOL}/attribute.repository_id/42`)]);
@@ -167,9 +175,15 @@ describe("deploy-identity-bound-to-environment", () => {
     expect(runStack(rule, [{ ...account, props: { accountId: "app" } }]).violations).toEqual([]);
   });
   it("pinsEnvironment accepts only environment-pinning members", () => {
-    expect(pinsEnvironment(`${POOL}/attribute.environment/dev`)).toBe(true);
     expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12/prod/refs/heads/main`)).toBe(true);
+    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12/prod/refs/heads/release/2026`)).toBe(true);
+    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12/prod/push/refs/heads/main`)).toBe(true);
+    expect(pinsEnvironment(`${POOL}/attribute.environment/dev`)).toBe(false);
     expect(pinsEnvironment(`${POOL}/attribute.deploy_target/acme/prod/x`)).toBe(false);
+    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12/prod/x`)).toBe(false);
+    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12/prod/refs/tags/v1`)).toBe(false);
+    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12/prod/refs/heads/`)).toBe(false);
+    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12//refs/heads/main`)).toBe(false);
     expect(pinsEnvironment(`${POOL}/*`)).toBe(false);
   });
 });

@@ -3,14 +3,40 @@
  * and bind on numeric ids, never on names (owners and repositories can be renamed and re-registered)
  * or on `sub`, which embeds those names.
  */
+import { type CelToken, topLevelClauses } from "../lib/cel";
 import { grantsAccess, grantsOf } from "../lib/iam";
 import { type PlatformRule, resourceRule } from "../lib/rule";
 
 export const WIF_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
 
-/** `assertion.repository_owner_id == '123'` (either quote style, either operand order). */
-const OWNER_ID_PIN =
-  /assertion\.repository_owner_id\s*==\s*(['"])\d+\1|(['"])\d+\2\s*==\s*assertion\.repository_owner_id/;
+/** The pin clause's shape: `assertion.repository_owner_id == '<digits>'` (either quote style, either operand order). */
+const OWNER_ID = ["identifier:assertion", "operator:.", "identifier:repository_owner_id"];
+
+function isDigitsLiteral(token: CelToken): boolean {
+  return token.kind === "string" && /^(['"])\d+\1$/.test(token.text);
+}
+
+/** True when the clause is exactly the owner-id pin. */
+export function isOwnerIdPin(clause: readonly CelToken[]): boolean {
+  const shape = clause.map((token) => `${token.kind}:${token.text}`);
+  if (clause.length !== 5) return false;
+  const left = shape.slice(0, 3).join(" ") === OWNER_ID.join(" ") && shape[3] === "operator:==";
+  if (left && isDigitsLiteral(clause[4])) return true;
+  return (
+    isDigitsLiteral(clause[0]) &&
+    shape[1] === "operator:==" &&
+    shape.slice(2).join(" ") === OWNER_ID.join(" ")
+  );
+}
+
+/**
+ * Whether an attribute condition pins the owner: one of its top-level `&&` clauses is exactly the
+ * pin. A pin under a top-level `||` or `? :`, or inside a string literal, does not count.
+ */
+export function pinsRepositoryOwner(condition: string): boolean {
+  const clauses = topLevelClauses(condition);
+  return clauses?.some(isOwnerIdPin) ?? false;
+}
 
 /** Attributes whose values are names in GitHub's token; binding on them must use numeric values. */
 const NAME_ATTRIBUTES = new Set(["repository", "repository_owner"]);
@@ -43,7 +69,7 @@ export const identityRules: PlatformRule[] = [
     severity: "critical",
     category: "security",
     checks:
-      "WorkloadIdentityPoolProvider `attributeCondition` contains `assertion.repository_owner_id == '<digits>'`.",
+      "WorkloadIdentityPoolProvider `attributeCondition`, split into its top-level `&&` clauses (parentheses and string literals respected), has a clause that is exactly `assertion.repository_owner_id == '<digits>'` (either quote style); a pin under a top-level `||` or `? :` does not count.",
     trivy: ["AVD-GCP-0068"],
     remediationSteps:
       "Set attributeCondition to e.g. `assertion.repository_owner_id == '123456' && assertion.repository_id == '789'`.",
@@ -54,7 +80,7 @@ export const identityRules: PlatformRule[] = [
         report("no attributeCondition: any GitHub repository can exchange a token with this provider.");
         return;
       }
-      if (!OWNER_ID_PIN.test(condition)) {
+      if (!pinsRepositoryOwner(condition)) {
         report(
           `attributeCondition ${JSON.stringify(condition)} does not pin assertion.repository_owner_id to a numeric id.`,
         );

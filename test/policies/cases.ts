@@ -220,6 +220,82 @@ export const cases: Case[] = [
     expect: [/does not pin assertion.repository_owner_id to a numeric id/],
   },
   {
+    rule: "wif-provider-pins-repository-owner",
+    pass: {
+      type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      props: {
+        attributeCondition: '(assertion.repository_owner_id=="1234567") && (assertion.repository_id == "89")',
+      },
+    },
+    fail: {
+      type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      props: { attributeCondition: 'assertion.repository_owner_id == "1234567" || true' },
+    },
+    expect: [/does not pin assertion.repository_owner_id to a numeric id/],
+  },
+  {
+    rule: "wif-provider-pins-repository-owner",
+    pass: {
+      type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      props: {
+        attributeCondition: '(assertion.repository_owner_id=="1234567") && (assertion.repository_id == "89")',
+      },
+    },
+    fail: {
+      type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      props: {
+        attributeCondition:
+          "assertion.repository_owner_id == '1234567' && assertion.repository_id == '89' || assertion.repository_owner != ''",
+      },
+    },
+    expect: [/does not pin assertion.repository_owner_id to a numeric id/],
+  },
+  {
+    rule: "wif-provider-pins-repository-owner",
+    pass: {
+      type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      props: {
+        attributeCondition: '(assertion.repository_owner_id=="1234567") && (assertion.repository_id == "89")',
+      },
+    },
+    fail: {
+      type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      props: { attributeCondition: 'assertion.repository_owner_id == "1234567" ? true : true' },
+    },
+    expect: [/does not pin assertion.repository_owner_id to a numeric id/],
+  },
+  {
+    rule: "wif-provider-pins-repository-owner",
+    pass: {
+      type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      props: {
+        attributeCondition: '(assertion.repository_owner_id=="1234567") && (assertion.repository_id == "89")',
+      },
+    },
+    fail: {
+      type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      props: {
+        attributeCondition:
+          'assertion.repository_id == "89" && assertion.repository_owner_id == "1234567abc"',
+      },
+    },
+    expect: [/does not pin assertion.repository_owner_id to a numeric id/],
+  },
+  {
+    rule: "wif-provider-pins-repository-owner",
+    pass: {
+      type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      props: {
+        attributeCondition: '(assertion.repository_owner_id=="1234567") && (assertion.repository_id == "89")',
+      },
+    },
+    fail: {
+      type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      props: { attributeCondition: "assertion.foo == 'assertion.repository_owner_id == \"1\"'" },
+    },
+    expect: [/does not pin assertion.repository_owner_id to a numeric id/],
+  },
+  {
     rule: "wif-bindings-on-immutable-ids",
     pass: {
       type: "gcp:serviceaccount/iAMMember:IAMMember",

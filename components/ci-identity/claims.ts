@@ -11,11 +11,18 @@ export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 export const GOOGLE_SUBJECT_MAX_BYTES = 127;
 
 /**
- * Events refused by the attribute condition. Both run in the base repository's context with its
- * ref (the default branch) while acting on a pull request, possibly from a fork: a token from them
- * would look like a main-branch token.
+ * Events the attribute condition lets in: the triggers of this platform's workflows, nothing else.
+ * `push` (deploy.yml, and preview of main), `pull_request` (preview.yml), `workflow_dispatch` and
+ * `schedule` (drift.yml, preview identity only). Every other event is refused by the provider,
+ * including those that run the default branch's workflow with `ref: refs/heads/main` on behalf of
+ * whoever triggers them (`issue_comment`, `issues`, `discussion`, `repository_dispatch`,
+ * `check_run`, `pull_request_target`, `workflow_run`, ...): their tokens would otherwise look like
+ * main-branch tokens. An allow-list, so an event GitHub adds tomorrow is refused by default.
  */
-export const REFUSED_EVENTS = ["pull_request_target", "workflow_run"] as const;
+export const ALLOWED_EVENTS = ["push", "pull_request", "workflow_dispatch", "schedule"] as const;
+
+/** The only event whose jobs may deploy: deploy.yml runs on `push` to the deploy branch. */
+export const DEPLOY_EVENT = "push";
 
 /** The ref of the protected branch that may deploy. */
 export const DEFAULT_DEPLOY_REF = "refs/heads/main";
@@ -26,7 +33,10 @@ export const COMPOSITE_ATTRIBUTES = {
   repositoryEvent: "repository_event",
   /** `<repository_id>/<ref>`: workflows running on one branch of one repository. */
   repositoryRef: "repository_ref",
-  /** `<repository_id>/<environment>/<ref>`: a job in one GitHub environment on one branch. */
+  /**
+   * `<repository_id>/<environment>/<event_name>/<ref>`: a job in one GitHub environment, started by
+   * one event, on one branch.
+   */
   deployTarget: "deploy_target",
 } as const;
 
@@ -51,7 +61,7 @@ export function githubAttributeMapping(): Record<string, string> {
     [`attribute.${COMPOSITE_ATTRIBUTES.repositoryEvent}`]:
       'assertion.repository_id + "/" + assertion.event_name',
     [`attribute.${COMPOSITE_ATTRIBUTES.repositoryRef}`]: 'assertion.repository_id + "/" + assertion.ref',
-    [`attribute.${COMPOSITE_ATTRIBUTES.deployTarget}`]: `assertion.repository_id + "/" + (${environment}) + "/" + assertion.ref`,
+    [`attribute.${COMPOSITE_ATTRIBUTES.deployTarget}`]: `assertion.repository_id + "/" + (${environment}) + "/" + assertion.event_name + "/" + assertion.ref`,
   };
 }
 
@@ -65,15 +75,16 @@ export interface ConditionInput {
 /**
  * The provider's attribute condition, as top-level clauses joined by `&&` (the simulator reports
  * the first false clause). Pins the organization and the repositories by numeric id, so a deleted
- * and re-created repository or a renamed organization does not inherit access.
+ * and re-created repository or a renamed organization does not inherit access, and lets in only
+ * the ALLOWED_EVENTS. Three clauses whatever the number of repositories: one list literal each.
  */
 export function githubAttributeCondition(input: ConditionInput): string {
   const ids = [...new Set(input.repositoryIds)].sort().map((id) => JSON.stringify(id));
-  const events = REFUSED_EVENTS.map((event) => JSON.stringify(event));
+  const events = ALLOWED_EVENTS.map((event) => JSON.stringify(event));
   return [
     `assertion.repository_owner_id == ${JSON.stringify(input.organizationId)}`,
     `assertion.repository_id in [${ids.join(", ")}]`,
-    `!(assertion.event_name in [${events.join(", ")}])`,
+    `assertion.event_name in [${events.join(", ")}]`,
   ].join(" && ");
 }
 
@@ -90,7 +101,12 @@ export function previewAttributeValues(repositoryId: string, deployRef = DEFAULT
   ];
 }
 
-/** The attribute value that may impersonate a deploy identity: one environment on the deploy branch. */
+/**
+ * The attribute value that may impersonate a deploy identity: one environment, on the deploy
+ * branch, from a `push` (what deploy.yml runs on). `resourceKey` is the fragment the IAM binding's
+ * resource name is built from: the value before the event joined it, so existing bindings keep
+ * their URNs and are updated in place of being renamed.
+ */
 export function deployAttributeValue(
   repositoryId: string,
   environment: string,
@@ -98,7 +114,8 @@ export function deployAttributeValue(
 ) {
   return {
     attribute: COMPOSITE_ATTRIBUTES.deployTarget,
-    value: `${repositoryId}/${environment}/${deployRef}`,
+    value: `${repositoryId}/${environment}/${DEPLOY_EVENT}/${deployRef}`,
+    resourceKey: `${repositoryId}/${environment}/${deployRef}`,
   };
 }
 
@@ -107,11 +124,12 @@ export interface ExpectedClaims {
   repository: string;
   repository_id: string;
   repository_owner_id: string;
-  /** Any of these events (for preview), or any event but the refused ones (for deploy). */
-  event_name?: string[];
+  /** Any of these events. */
+  event_name: string[];
   ref?: string;
   environment?: string;
-  refusedEvents: string[];
+  /** The events the provider's condition lets in at all; every other event is refused. */
+  allowedEvents: string[];
 }
 
 export function expectedPreviewClaims(
@@ -124,11 +142,11 @@ export function expectedPreviewClaims(
     repository,
     repository_id: repositoryId,
     repository_owner_id: organizationId,
-    refusedEvents: [...REFUSED_EVENTS],
+    allowedEvents: [...ALLOWED_EVENTS],
   };
   return [
     { ...base, event_name: ["pull_request"] },
-    { ...base, ref: deployRef },
+    { ...base, event_name: [...ALLOWED_EVENTS], ref: deployRef },
   ];
 }
 
@@ -143,9 +161,10 @@ export function expectedDeployClaims(
     repository,
     repository_id: repositoryId,
     repository_owner_id: organizationId,
+    event_name: [DEPLOY_EVENT],
     ref: deployRef,
     environment,
-    refusedEvents: [...REFUSED_EVENTS],
+    allowedEvents: [...ALLOWED_EVENTS],
   };
 }
 

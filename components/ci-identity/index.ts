@@ -78,7 +78,8 @@ export interface CiIdentityArgs {
  * GitHub Actions' way into one stack: a Workload Identity pool with a GitHub OIDC provider that
  * trusts only the organization's listed repositories (by numeric id), a read-only preview identity
  * for pull requests and the deploy branch, and a deploy identity for the job in the stack's GitHub
- * environment on the deploy branch. No keys: jobs exchange their OIDC token.
+ * environment on the deploy branch, started by a push. Only the events in ALLOWED_EVENTS get in at
+ * all. No keys: jobs exchange their OIDC token.
  */
 export class CiIdentity extends pulumi.ComponentResource {
   /** `projects/<number>/locations/global/workloadIdentityPools/<id>`. */
@@ -248,7 +249,7 @@ export interface ProductCiIdentityArgs {
 
 /**
  * A product team's repository: a deploy identity in the team's project, usable only by the jobs in
- * the listed GitHub environments on the deploy branch, through the platform's pool.
+ * the listed GitHub environments on the deploy branch, started by a push, through the platform's pool.
  */
 export class ProductCiIdentity extends pulumi.ComponentResource {
   readonly deployServiceAccountEmail: pulumi.Output<string>;
@@ -332,18 +333,22 @@ export class ProductCiIdentity extends pulumi.ComponentResource {
   }
 }
 
-/** One `roles/iam.workloadIdentityUser` member per attribute value; returns the members. */
+/**
+ * One `roles/iam.workloadIdentityUser` member per attribute value; returns the members. The
+ * resource is named after `resourceKey` when given (a value whose format changed keeps its URN),
+ * else after the value.
+ */
 function bindWorkloadIdentityUsers(
   parent: pulumi.Resource,
   prefix: string,
   account: gcp.serviceaccount.Account,
   poolName: pulumi.Output<string>,
-  values: { attribute: string; value: string }[],
+  values: { attribute: string; value: string; resourceKey?: string }[],
 ): pulumi.Output<string>[] {
-  return values.map(({ attribute, value }) => {
+  return values.map(({ attribute, value, resourceKey }) => {
     const member = poolName.apply((pool) => principalSet(pool, attribute, value));
     new gcp.serviceaccount.IAMMember(
-      `${prefix}-${attribute.replace(/_/g, "-")}-${slugOf(value)}`,
+      `${prefix}-${attribute.replace(/_/g, "-")}-${slugOf(resourceKey ?? value)}`,
       { serviceAccountId: account.name, role: WORKLOAD_IDENTITY_USER, member },
       { parent },
     );

@@ -5,8 +5,8 @@ import type { PlannedResource } from "../../tools/plan/model";
 import { planStack } from "../../tools/plan/plan";
 
 /**
- * The promise of the CI identities, checked on the bundled stacks as planned: a pull request gets
- * the read-only preview identity only; `pulumi up` for a stack only from that stack's GitHub
+ * The promise of the CI identities, checked on the bundled stacks as planned: a pull request, a push
+ * to main and the drift check get the read-only preview identity only; `pulumi up` for a stack only from that stack's GitHub
  * environment on main of the platform repository; nothing for tokens outside that path.
  */
 
@@ -49,11 +49,39 @@ describe("CI identities in the bundled stacks", () => {
     ]);
   });
 
+  it.each(STACKS)(
+    "%s: the drift check (schedule, workflow_dispatch on main) gets the preview identity only",
+    (stack) => {
+      expect(allowed(stack, "platform-schedule-drift")).toEqual(["preview-platform"]);
+      expect(allowed(stack, "platform-workflow-dispatch")).toEqual(["preview-platform"]);
+    },
+  );
+
+  it.each(STACKS)("%s: events anyone who can comment or call the API can start get nothing", (stack) => {
+    expect(allowed(stack, "platform-issue-comment")).toEqual([]);
+    expect(allowed(stack, "platform-issue-comment-prod-environment")).toEqual([]);
+    expect(allowed(stack, "platform-repository-dispatch")).toEqual([]);
+  });
+
+  it("a prod-environment job on main deploys only when a push started it", () => {
+    const dispatched = { ...claims("platform-deploy-prod"), event_name: "workflow_dispatch" };
+    const decisions = simulateAccess(resources.get("prod")!, dispatched);
+    expect(
+      decisions
+        .filter((decision) => decision.allowed)
+        .map((decision) => decision.serviceAccount.split("@")[0])
+        .sort(),
+    ).toEqual(["preview-platform"]);
+  });
+
   it.each(STACKS)("%s: tokens outside the approved path get nothing", (stack) => {
     for (const token of [
       "platform-deploy-prod-feature-branch",
       "platform-pull-request-target",
       "platform-workflow-run",
+      "platform-issue-comment",
+      "platform-issue-comment-prod-environment",
+      "platform-repository-dispatch",
       "fork-own-workflow",
       "other-repository-same-organization",
       "repository-recreated-same-name",
@@ -70,14 +98,19 @@ describe("CI identities in the bundled stacks", () => {
     expect(allowed("staging", "payments-api-deploy-prod")).toEqual([]);
   });
 
-  it("explains a refusal by the clause that failed", () => {
-    const decisions = simulateAccess(resources.get("prod")!, claims("platform-pull-request-target"));
+  it.each([
+    "platform-pull-request-target",
+    "platform-issue-comment",
+    "platform-issue-comment-prod-environment",
+    "platform-repository-dispatch",
+  ])("explains the refusal of %s by the clause that failed", (token) => {
+    const decisions = simulateAccess(resources.get("prod")!, claims(token));
     expect(decisions.length).toBeGreaterThan(0);
     for (const decision of decisions) {
       expect(decision.allowed).toBe(false);
       expect(decision.refusedAt).toBe("condition");
       expect(decision.refusedClause).toBe(
-        '!(assertion.event_name in ["pull_request_target", "workflow_run"])',
+        'assertion.event_name in ["push", "pull_request", "workflow_dispatch", "schedule"]',
       );
     }
   });

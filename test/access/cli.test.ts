@@ -60,7 +60,7 @@ describe("npm run access", () => {
     expect(report.decisions[0]).toMatchObject({
       allowed: false,
       refusedAt: "condition",
-      refusedClause: '!(assertion.event_name in ["pull_request_target", "workflow_run"])',
+      refusedClause: 'assertion.event_name in ["push", "pull_request", "workflow_dispatch", "schedule"]',
     });
   });
 

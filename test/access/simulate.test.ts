@@ -30,8 +30,8 @@ describe("simulateAccess on the prod stack of the README example", () => {
     const deploy = decisions.find((d) => d.serviceAccount.startsWith("deploy-platform@"));
     expect(deploy).toMatchObject({ allowed: false, refusedAt: "binding" });
     expect(deploy?.reason).toBe(
-      'no member matches: the token maps attribute.deploy_target="612345678//refs/pull/42/merge"; ' +
-        'the bindings expect deploy_target="612345678/prod/refs/heads/main"',
+      'no member matches: the token maps attribute.deploy_target="612345678//pull_request/refs/pull/42/merge"; ' +
+        'the bindings expect deploy_target="612345678/prod/push/refs/heads/main"',
     );
   });
 
@@ -45,6 +45,57 @@ describe("simulateAccess on the prod stack of the README example", () => {
     expect(allowedAccounts(decide("platform-deploy-staging"))).toEqual(["preview-platform"]);
   });
 
+  test("the drift check (schedule, workflow_dispatch) on main may preview only, through repository_ref", () => {
+    for (const fixture of ["platform-schedule-drift", "platform-workflow-dispatch"]) {
+      const decisions = decide(fixture);
+      expect(allowedAccounts(decisions), fixture).toEqual(["preview-platform"]);
+      expect(decisions.find((d) => d.allowed)?.matchedMembers).toEqual([
+        expect.stringMatching(/\/attribute\.repository_ref\/612345678\/refs\/heads\/main$/),
+      ]);
+    }
+  });
+
+  test("only a push deploys: another allowed event in the prod environment on main gets preview only", () => {
+    for (const event_name of ["workflow_dispatch", "schedule"]) {
+      const decisions = decide("platform-deploy-prod", { event_name });
+      expect(allowedAccounts(decisions), event_name).toEqual(["preview-platform"]);
+      const deploy = decisions.find((d) => d.serviceAccount.startsWith("deploy-platform@"));
+      expect(deploy?.reason).toBe(
+        `no member matches: the token maps attribute.deploy_target="612345678/prod/${event_name}/refs/heads/main"; ` +
+          'the bindings expect deploy_target="612345678/prod/push/refs/heads/main"',
+      );
+    }
+    expect(allowedAccounts(decide("payments-api-deploy-prod", { event_name: "workflow_dispatch" }))).toEqual(
+      [],
+    );
+  });
+
+  test("every event outside the allow-list is refused by the condition, whatever the ref and environment", () => {
+    for (const event_name of [
+      "issue_comment",
+      "issues",
+      "discussion",
+      "discussion_comment",
+      "repository_dispatch",
+      "check_run",
+      "check_suite",
+      "merge_group",
+      "release",
+      "workflow_call",
+      "pull_request_target",
+      "workflow_run",
+      "",
+    ]) {
+      for (const fixture of ["platform-push-main", "platform-deploy-prod"]) {
+        const decisions = decide(fixture, { event_name });
+        expect(allowedAccounts(decisions), `${fixture} as ${event_name}`).toEqual([]);
+        expect(decisions.every((d) => d.refusedAt === "condition")).toBe(true);
+      }
+    }
+    // No event_name claim at all: the mapping fails before the condition; nothing is granted.
+    expect(allowedAccounts(decide("platform-deploy-prod", { event_name: undefined }))).toEqual([]);
+  });
+
   test("a prod-environment job on another branch gets nothing", () => {
     const decisions = decide("platform-deploy-prod-feature-branch");
     expect(allowedAccounts(decisions)).toEqual([]);
@@ -52,8 +103,26 @@ describe("simulateAccess on the prod stack of the README example", () => {
   });
 
   test.each([
-    ["platform-pull-request-target", '!(assertion.event_name in ["pull_request_target", "workflow_run"])'],
-    ["platform-workflow-run", '!(assertion.event_name in ["pull_request_target", "workflow_run"])'],
+    [
+      "platform-pull-request-target",
+      'assertion.event_name in ["push", "pull_request", "workflow_dispatch", "schedule"]',
+    ],
+    [
+      "platform-workflow-run",
+      'assertion.event_name in ["push", "pull_request", "workflow_dispatch", "schedule"]',
+    ],
+    [
+      "platform-issue-comment",
+      'assertion.event_name in ["push", "pull_request", "workflow_dispatch", "schedule"]',
+    ],
+    [
+      "platform-issue-comment-prod-environment",
+      'assertion.event_name in ["push", "pull_request", "workflow_dispatch", "schedule"]',
+    ],
+    [
+      "platform-repository-dispatch",
+      'assertion.event_name in ["push", "pull_request", "workflow_dispatch", "schedule"]',
+    ],
     ["fork-own-workflow", 'assertion.repository_owner_id == "81234567"'],
     ["other-organization-same-names", 'assertion.repository_owner_id == "81234567"'],
     ["other-repository-same-organization", 'assertion.repository_id in ["612345678", "623456789"]'],
@@ -110,6 +179,12 @@ describe("simulateAccess on the prod stack of the README example", () => {
     expect(
       allowedAccounts(decide("platform-deploy-prod-feature-branch", { environment: "prod/refs/heads/main" })),
     ).toEqual([]);
+    // Nor can one smuggle the event in: `prod/push` as the environment of a workflow_dispatch on main.
+    expect(
+      allowedAccounts(
+        decide("platform-deploy-prod", { environment: "prod/push", event_name: "workflow_dispatch" }),
+      ),
+    ).toEqual(["preview-platform"]);
   });
 });
 

@@ -67,7 +67,7 @@ describe("CiIdentity", () => {
       oidc: { issuerUri: "https://token.actions.githubusercontent.com" },
       attributeCondition:
         'assertion.repository_owner_id == "81234567" && assertion.repository_id in ["612345678"] && ' +
-        '!(assertion.event_name in ["pull_request_target", "workflow_run"])',
+        'assertion.event_name in ["push", "pull_request", "workflow_dispatch", "schedule"]',
     });
     expect((provider.inputs.attributeMapping as Record<string, string>)["attribute.environment"]).toBe(
       'has(assertion.environment) ? assertion.environment : ""',
@@ -83,7 +83,7 @@ describe("CiIdentity", () => {
         `${pool}/attribute.repository_event/612345678/pull_request`,
         `${pool}/attribute.repository_ref/612345678/refs/heads/main`,
       ],
-      deploy: [`${pool}/attribute.deploy_target/612345678/prod/refs/heads/main`],
+      deploy: [`${pool}/attribute.deploy_target/612345678/prod/push/refs/heads/main`],
     });
     const wif = resources.filter((r) => r.type === "gcp:serviceaccount/iAMMember:IAMMember");
     expect(wif.map((r) => [r.name, r.inputs.role, r.inputs.serviceAccountId])).toEqual([
@@ -160,13 +160,14 @@ describe("CiIdentity", () => {
       repository: "acme-corp/platform",
       repository_id: "612345678",
       repository_owner_id: "81234567",
+      event_name: ["push"],
       ref: "refs/heads/main",
       environment: "prod",
-      refusedEvents: ["pull_request_target", "workflow_run"],
+      allowedEvents: ["push", "pull_request", "workflow_dispatch", "schedule"],
     });
-    expect(outputs.expectedClaims.preview.map((claims) => claims.event_name ?? claims.ref)).toEqual([
-      ["pull_request"],
-      "refs/heads/main",
+    expect(outputs.expectedClaims.preview.map((claims) => [claims.event_name, claims.ref])).toEqual([
+      [["pull_request"], undefined],
+      [["push", "pull_request", "workflow_dispatch", "schedule"], "refs/heads/main"],
     ]);
   });
 });

@@ -1,7 +1,9 @@
 import { run } from "@bufbuild/cel";
 import { describe, expect, test } from "vitest";
 import {
+  ALLOWED_EVENTS,
   accountId,
+  deployAttributeValue,
   GOOGLE_SUBJECT_MAX_BYTES,
   githubAttributeCondition,
   githubAttributeMapping,
@@ -37,11 +39,11 @@ describe("attribute mapping", () => {
   });
 
   test("environment is guarded with has(): jobs without an environment map it to an empty string", () => {
-    const base = { repository_id: "612345678", ref: "refs/heads/main" };
+    const base = { repository_id: "612345678", event_name: "push", ref: "refs/heads/main" };
     expect(evaluate(mapping["attribute.environment"], base)).toBe("");
-    expect(evaluate(mapping["attribute.deploy_target"], base)).toBe("612345678//refs/heads/main");
+    expect(evaluate(mapping["attribute.deploy_target"], base)).toBe("612345678//push/refs/heads/main");
     expect(evaluate(mapping["attribute.deploy_target"], { ...base, environment: "prod" })).toBe(
-      "612345678/prod/refs/heads/main",
+      "612345678/prod/push/refs/heads/main",
     );
   });
 
@@ -69,10 +71,25 @@ describe("attribute condition", () => {
     repositoryIds: ["623456789", "612345678", "612345678"],
   });
 
-  test("pins the organization id and the sorted, de-duplicated repository ids, and refuses base-context events", () => {
+  test("pins the organization id and the sorted, de-duplicated repository ids, and allows the platform's events only", () => {
     expect(condition).toBe(
       'assertion.repository_owner_id == "81234567" && assertion.repository_id in ["612345678", "623456789"] && ' +
-        '!(assertion.event_name in ["pull_request_target", "workflow_run"])',
+        'assertion.event_name in ["push", "pull_request", "workflow_dispatch", "schedule"]',
+    );
+    expect([...ALLOWED_EVENTS]).toEqual(["push", "pull_request", "workflow_dispatch", "schedule"]);
+  });
+
+  test("stays three clauses, one list literal each, however many repositories the pool trusts", () => {
+    const many = githubAttributeCondition({
+      organizationId: "81234567",
+      repositoryIds: Array.from({ length: 50 }, (_, index) => String(600000000 + index)),
+    });
+    expect(many.split(" && ")).toHaveLength(3);
+  });
+
+  test("refuses a token without an event_name", () => {
+    expect(evaluate(condition, { repository_owner_id: "81234567", repository_id: "612345678" })).not.toBe(
+      true,
     );
   });
 
@@ -84,10 +101,52 @@ describe("attribute condition", () => {
       false,
     ],
     [{ repository_owner_id: "81234567", repository_id: "612345678", event_name: "workflow_run" }, false],
+    [{ repository_owner_id: "81234567", repository_id: "612345678", event_name: "workflow_dispatch" }, true],
+    [{ repository_owner_id: "81234567", repository_id: "612345678", event_name: "schedule" }, true],
+    [{ repository_owner_id: "81234567", repository_id: "612345678", event_name: "issue_comment" }, false],
+    [{ repository_owner_id: "81234567", repository_id: "612345678", event_name: "issues" }, false],
+    [{ repository_owner_id: "81234567", repository_id: "612345678", event_name: "discussion" }, false],
+    [
+      { repository_owner_id: "81234567", repository_id: "612345678", event_name: "repository_dispatch" },
+      false,
+    ],
+    [{ repository_owner_id: "81234567", repository_id: "612345678", event_name: "check_run" }, false],
+    [{ repository_owner_id: "81234567", repository_id: "612345678", event_name: "Push" }, false],
     [{ repository_owner_id: "81234567", repository_id: "999999999", event_name: "push" }, false],
     [{ repository_owner_id: "91234567", repository_id: "612345678", event_name: "push" }, false],
   ])("%j -> %s", (assertion, expected) => {
     expect(evaluate(condition, assertion)).toBe(expected);
+  });
+});
+
+describe("deployAttributeValue", () => {
+  test("requires a push, and keeps the binding's resource name of the value without the event", () => {
+    expect(deployAttributeValue("612345678", "prod")).toEqual({
+      attribute: "deploy_target",
+      value: "612345678/prod/push/refs/heads/main",
+      resourceKey: "612345678/prod/refs/heads/main",
+    });
+  });
+
+  test("the mapped deploy_target of a push in the environment on the branch is the bound value, and nothing else is", () => {
+    const mapping = githubAttributeMapping()["attribute.deploy_target"];
+    const bound = deployAttributeValue("612345678", "prod").value;
+    const push = {
+      repository_id: "612345678",
+      environment: "prod",
+      event_name: "push",
+      ref: "refs/heads/main",
+    };
+    expect(evaluate(mapping, push)).toBe(bound);
+    for (const other of [
+      { ...push, event_name: "workflow_dispatch" },
+      { ...push, event_name: "schedule" },
+      { ...push, environment: "prod/push", event_name: "workflow_dispatch" },
+      { ...push, environment: "prod/push/refs/heads/main", ref: "refs/heads/feature" },
+      { ...push, ref: "refs/heads/feature" },
+    ]) {
+      expect(evaluate(mapping, other), JSON.stringify(other)).not.toBe(bound);
+    }
   });
 });
 

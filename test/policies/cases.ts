@@ -43,6 +43,13 @@ const firewall = (props: Record<string, unknown>): FakeResource => ({
   type: "gcp:compute/firewall:Firewall",
   props,
 });
+const firewallPolicyRule = (scope: "network" | "region", props: Record<string, unknown>): FakeResource => ({
+  type:
+    scope === "network"
+      ? "gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule"
+      : "gcp:compute/regionNetworkFirewallPolicyRule:RegionNetworkFirewallPolicyRule",
+  props: { direction: "INGRESS", priority: 1000, firewallPolicy: "policy", ...props },
+});
 const deployment = (podSpec: Record<string, unknown>): FakeResource => ({
   type: "kubernetes:apps/v1:Deployment",
   props: { spec: { template: { spec: podSpec } } },
@@ -488,6 +495,45 @@ export const cases: Case[] = [
       /RDP \(3389\)/,
       /opens 1001 ports \(maximum 10\)/,
     ],
+  },
+  {
+    rule: "firewall-no-world-ingress",
+    pass: firewall({ sourceRanges: ["10.0.0.0/9"], allows: [{ protocol: "tcp", ports: ["22"] }] }),
+    fail: firewall({
+      sourceRanges: ["10.0.0.0/9", "1.0.0.0/1"],
+      allows: [{ protocol: "tcp", ports: ["22"] }],
+    }),
+    expect: [/allows\[0\]: tcp\/22 exposes SSH \(22\) to 1.0.0.0\/1/],
+  },
+  {
+    rule: "firewall-no-world-ingress",
+    pass: firewall({ sourceRanges: ["2001:db8::/17"], allows: [{ protocol: "all" }] }),
+    fail: firewall({ sourceRanges: ["::0/0", "2001::/16"], allows: [{ protocol: "tcp", ports: ["3389"] }] }),
+    expect: [/allows\[0\]: tcp\/3389 exposes RDP \(3389\) to ::0\/0, 2001::\/16/],
+  },
+  {
+    rule: "firewall-no-world-ingress",
+    pass: firewallPolicyRule("network", {
+      action: "deny",
+      match: { srcIpRanges: ["0.0.0.0/0"], layer4Configs: [{ ipProtocol: "all" }] },
+    }),
+    fail: firewallPolicyRule("network", {
+      action: "allow",
+      match: { srcIpRanges: ["0.0.0.0/0"], layer4Configs: [{ ipProtocol: "tcp", ports: ["22", "443"] }] },
+    }),
+    expect: [/match.layer4Configs\[0\]: tcp\/22 exposes SSH \(22\) to 0.0.0.0\/0/],
+  },
+  {
+    rule: "firewall-no-world-ingress",
+    pass: firewallPolicyRule("region", {
+      action: "allow",
+      match: { srcIpRanges: ["35.235.240.0/20"], layer4Configs: [{ ipProtocol: "tcp", ports: ["22"] }] },
+    }),
+    fail: firewallPolicyRule("region", {
+      action: "allow",
+      match: { srcIpRanges: ["0.0.0.0/8"], layer4Configs: [{ ipProtocol: "all" }] },
+    }),
+    expect: [/match.layer4Configs\[0\]: protocol "all" opens every port to 0.0.0.0\/8/],
   },
   {
     rule: "network-no-default-or-auto-mode",

@@ -108,6 +108,18 @@ const GCP_PROPERTIES: Record<string, string[]> = {
     "allows",
     "disabled",
   ],
+  "gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule": [
+    "direction",
+    "action",
+    "match",
+    "disabled",
+  ],
+  "gcp:compute/regionNetworkFirewallPolicyRule:RegionNetworkFirewallPolicyRule": [
+    "direction",
+    "action",
+    "match",
+    "disabled",
+  ],
   "gcp:compute/network:Network": ["autoCreateSubnetworks", "name"],
   "gcp:organizations/project:Project": ["autoCreateNetwork", "labels"],
   "gcp:dns/managedZone:ManagedZone": ["visibility", "dnssecConfig", "labels"],
@@ -167,6 +179,31 @@ describe("type tokens and property names", () => {
       expect(argsOf(token), token).toContain(field);
     const settings = readFileSync(join(modules, "gcp/types/input.d.ts"), "utf8");
     expect(settings).toMatch(/interface DatabaseInstanceSettings \{[\s\S]*?userLabels\?:/);
+  });
+
+  it("firewall policy rule match fields exist", () => {
+    const inputs = readFileSync(join(modules, "gcp/types/input.d.ts"), "utf8");
+    for (const prefix of ["NetworkFirewallPolicyRule", "RegionNetworkFirewallPolicyRule"]) {
+      const match = new RegExp(`interface ${prefix}Match \\{([\\s\\S]*?)\\n    \\}`).exec(inputs);
+      expect(match, `${prefix}Match`).not.toBeNull();
+      for (const field of [
+        "srcIpRanges",
+        "layer4Configs",
+        "srcNetworkScope",
+        "srcAddressGroups",
+        "srcFqdns",
+        "srcRegionCodes",
+        "srcThreatIntelligences",
+        "srcSecureTags",
+        "srcNetworks",
+      ])
+        expect(match![1], `${prefix}Match.${field}`).toMatch(new RegExp(`\\n        ${field}\\??:`));
+      const layer4 = new RegExp(`interface ${prefix}MatchLayer4Config \\{([\\s\\S]*?)\\n    \\}`).exec(
+        inputs,
+      );
+      expect(layer4![1]).toMatch(/ipProtocol:/);
+      expect(layer4![1]).toMatch(/ports\?:/);
+    }
   });
 
   it("the IAM family pattern covers every IAM member/binding/policy resource in the provider", () => {

@@ -4,8 +4,9 @@ import type { Props } from "./rule";
  *
  * Families: `*IAMMember` / `*IamMember` (role + member), `*IAMBinding` / `*IamBinding` (role +
  * members), `*IAMPolicy` / `*IamPolicy` (policyData JSON), BigQuery `Dataset.accesses` and
- * `DatasetAccess`, and the legacy Cloud Storage ACL resources. Members are normalised to IAM
- * member syntax (`user:a@b`, `group:...`, `allUsers`) so rules judge one shape.
+ * `DatasetAccess`, and the legacy Cloud Storage ACL resources (`*AccessControl` with `entity`;
+ * `BucketACL` / `ObjectACL` / `DefaultObjectACL` with `roleEntities` and predefined ACLs). Members
+ * are normalised to IAM member syntax (`user:a@b`, `group:...`, `allUsers`) so rules judge one shape.
  */
 
 export interface Grant {
@@ -39,13 +40,31 @@ export const STORAGE_ACL_TYPES: readonly string[] = [
   "gcp:storage/objectAccessControl:ObjectAccessControl",
 ];
 
+/** Cloud Storage ACL resources that set a whole ACL: `roleEntities` (`ROLE:entity`) and predefined ACLs. */
+export const STORAGE_ACL_LIST_TYPES: readonly string[] = [
+  "gcp:storage/bucketACL:BucketACL",
+  "gcp:storage/objectACL:ObjectACL",
+  "gcp:storage/defaultObjectACL:DefaultObjectACL",
+];
+
+/**
+ * The public entries of Cloud Storage's predefined (canned) ACLs, as grants. The others (`private`,
+ * `projectPrivate`, `bucketOwnerRead`, `bucketOwnerFullControl`) name only the project or owner.
+ */
+const PUBLIC_PREDEFINED_ACLS: Record<string, { role: string; member: string }[]> = {
+  publicread: [{ role: "READER", member: "allUsers" }],
+  publicreadwrite: [{ role: "WRITER", member: "allUsers" }],
+  authenticatedread: [{ role: "READER", member: "allAuthenticatedUsers" }],
+};
+
 /** True for every resource type `grantsOf` reads. */
 export function grantsAccess(type: string): boolean {
   return (
     iamFamilyOf(type) !== undefined ||
     type === DATASET ||
     type === DATASET_ACCESS ||
-    STORAGE_ACL_TYPES.includes(type)
+    STORAGE_ACL_TYPES.includes(type) ||
+    STORAGE_ACL_LIST_TYPES.includes(type)
   );
 }
 
@@ -71,8 +90,10 @@ function datasetAccessMembers(access: Props): string[] {
 
 /** Cloud Storage ACL entities (`allUsers`, `user-a@b`, `group-...`, `domain-...`) as IAM members. */
 export function aclEntityToMember(entity: string): string | undefined {
-  if (entity === "allUsers" || entity === "allAuthenticatedUsers") return entity;
-  const match = /^(user|group|domain)-(.+)$/.exec(entity);
+  const text = entity.trim();
+  if (text.toLowerCase() === "allusers") return "allUsers";
+  if (text.toLowerCase() === "allauthenticatedusers") return "allAuthenticatedUsers";
+  const match = /^(user|group|domain)-(.+)$/.exec(text);
   return match ? `${match[1]}:${match[2]}` : undefined;
 }
 
@@ -119,6 +140,25 @@ export function grantsOf(type: string, props: Props): GrantsResult {
   } else if (STORAGE_ACL_TYPES.includes(type)) {
     const member = aclEntityToMember(String(props.entity ?? ""));
     if (member) grants.push({ role: String(props.role ?? ""), member, where: "entity" });
+  } else if (STORAGE_ACL_LIST_TYPES.includes(type)) {
+    const entries: unknown[] = Array.isArray(props.roleEntities) ? props.roleEntities : [];
+    entries.forEach((entry, index) => {
+      const text = String(entry);
+      const colon = text.indexOf(":");
+      const member = aclEntityToMember(colon >= 0 ? text.slice(colon + 1) : text);
+      if (member)
+        grants.push({
+          role: colon >= 0 ? text.slice(0, colon) : "",
+          member,
+          where: `roleEntities[${index}]`,
+        });
+    });
+    for (const field of ["predefinedAcl", "defaultAcl"]) {
+      const value = props[field];
+      if (typeof value !== "string") continue;
+      for (const grant of PUBLIC_PREDEFINED_ACLS[value.trim().toLowerCase()] ?? [])
+        grants.push({ ...grant, where: field });
+    }
   }
   return { grants };
 }

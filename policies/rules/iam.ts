@@ -39,7 +39,7 @@ export const iamRules: PlatformRule[] = [
     severity: "critical",
     category: "security",
     checks:
-      "Every *IAMMember/*IAMBinding/*IAMPolicy (policyData parsed) and storage ACL resource: no `allUsers` / `allAuthenticatedUsers` member. BigQuery datasets are covered by bigquery-no-public-datasets.",
+      "Every *IAMMember/*IAMBinding/*IAMPolicy (policyData parsed) and storage ACL resource (`*AccessControl` entity; BucketACL / ObjectACL / DefaultObjectACL `roleEntities`, and `predefinedAcl` / `defaultAcl` of publicRead, publicReadWrite or authenticatedRead): no `allUsers` / `allAuthenticatedUsers` member. BigQuery datasets are covered by bigquery-no-public-datasets.",
     checkov: ["CKV_GCP_28"],
     trivy: ["AVD-GCP-0001"],
     remediationSteps:

@@ -115,6 +115,51 @@ export const cases: Case[] = [
     expect: [/members\[1\]: allAuthenticatedUsers is granted roles\/cloudkms.cryptoKeyDecrypter/],
   },
   {
+    rule: "iam-no-public-members",
+    pass: {
+      type: "gcp:storage/bucketACL:BucketACL",
+      props: { bucket: "b", roleEntities: ["OWNER:group-ops@example.com"], predefinedAcl: "projectPrivate" },
+    },
+    fail: {
+      type: "gcp:storage/bucketACL:BucketACL",
+      props: { bucket: "b", roleEntities: ["OWNER:group-ops@example.com", "READER:allUsers"] },
+    },
+    expect: [/roleEntities\[1\]: allUsers is granted READER; this makes the resource public/],
+  },
+  {
+    rule: "iam-no-public-members",
+    pass: {
+      type: "gcp:storage/objectACL:ObjectACL",
+      props: { bucket: "b", object: "o", predefinedAcl: "private" },
+    },
+    fail: {
+      type: "gcp:storage/objectACL:ObjectACL",
+      props: { bucket: "b", object: "o", predefinedAcl: "publicRead" },
+    },
+    expect: [/predefinedAcl: allUsers is granted READER/],
+  },
+  {
+    rule: "iam-no-public-members",
+    pass: { type: "gcp:storage/bucketACL:BucketACL", props: { bucket: "b", predefinedAcl: "private" } },
+    fail: {
+      type: "gcp:storage/bucketACL:BucketACL",
+      props: { bucket: "b", predefinedAcl: "publicReadWrite", defaultAcl: "authenticatedRead" },
+    },
+    expect: [
+      /predefinedAcl: allUsers is granted WRITER/,
+      /defaultAcl: allAuthenticatedUsers is granted READER/,
+    ],
+  },
+  {
+    rule: "iam-no-public-members",
+    pass: { type: "gcp:storage/defaultObjectACL:DefaultObjectACL", props: { bucket: "b", roleEntities: [] } },
+    fail: {
+      type: "gcp:storage/defaultObjectACL:DefaultObjectACL",
+      props: { bucket: "b", roleEntities: ["READER:allAuthenticatedUsers"] },
+    },
+    expect: [/roleEntities\[0\]: allAuthenticatedUsers is granted READER/],
+  },
+  {
     rule: "iam-no-primitive-roles",
     pass: {
       type: "gcp:projects/iAMMember:IAMMember",

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { iamFamilyOf, STORAGE_ACL_TYPES } from "../../policies/lib/iam";
+import { iamFamilyOf, STORAGE_ACL_LIST_TYPES, STORAGE_ACL_TYPES } from "../../policies/lib/iam";
 import { VM_TYPES } from "../../policies/rules/compute";
 import { BINDING_TYPES, ROLE_TYPES, WORKLOAD_POD_SPEC_PATHS } from "../../policies/rules/kubernetes";
 import { LABEL_FIELDS, LOCATION_FIELDS } from "../../policies/rules/labels";
@@ -145,6 +145,9 @@ const GCP_PROPERTIES: Record<string, string[]> = {
   "gcp:projects/iAMPolicy:IAMPolicy": ["policyData"],
   "gcp:storage/bucketIAMMember:BucketIAMMember": ["bucket", "role", "member"],
   "gcp:storage/bucketAccessControl:BucketAccessControl": ["entity", "role"],
+  "gcp:storage/bucketACL:BucketACL": ["roleEntities", "predefinedAcl", "defaultAcl"],
+  "gcp:storage/objectACL:ObjectACL": ["roleEntities", "predefinedAcl"],
+  "gcp:storage/defaultObjectACL:DefaultObjectACL": ["roleEntities"],
 };
 
 describe("type tokens and property names", () => {
@@ -158,6 +161,7 @@ describe("type tokens and property names", () => {
       ...VM_TYPES,
       ...STATEFUL_TYPES,
       ...STORAGE_ACL_TYPES,
+      ...STORAGE_ACL_LIST_TYPES,
       ...LOG_SINKS,
       BUDGET,
       SERVICE_ACCOUNT,

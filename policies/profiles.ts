@@ -21,7 +21,10 @@ export const LEVELS: Record<Category, Record<Tier, EnforcementLevel>> = {
 
 /** Organisation-wide settings, the same on every stack. */
 const SHARED_SETTINGS: Record<string, Record<string, unknown>> = {
-  "iam-allowed-member-domains": { allowedDomains: ["example.com"] },
+  "iam-allowed-member-domains": {
+    allowedDomains: ["example.com"],
+    allowedServiceAccountProjectPrefixes: ["acme-"],
+  },
   "allowed-locations": { allowedLocations: ["europe-west1", "europe-west4", "eu"] },
   "required-labels": { requiredLabels: ["team", "environment", "cost-center"] },
   "k8s-no-cluster-admin-bindings": { platformGroups: ["platform-admins@example.com"] },

@@ -207,3 +207,63 @@ export function domainAllowed(domain: string, allowed: readonly string[]): boole
     return value === allowedDomain || value.endsWith(`.${allowedDomain}`);
   });
 }
+
+/** Google's service-agent domains: accounts Google creates and manages for its services. */
+const GOOGLE_AGENT_DOMAINS = [
+  /^gcp-sa-[a-z0-9-]+\.iam\.gserviceaccount\.com$/,
+  /^cloudservices\.gserviceaccount\.com$/,
+  /^cloudbuild\.gserviceaccount\.com$/,
+  // Default service accounts: iam-no-default-service-accounts reports grants to them.
+  /^developer\.gserviceaccount\.com$/,
+  /^appspot\.gserviceaccount\.com$/,
+];
+
+/**
+ * Google-owned projects whose `service-<project number>@` accounts are service agents. A
+ * `service-<number>` account in any other project is an ordinary account someone named so.
+ */
+const SERVICE_AGENT_PROJECTS = new Set([
+  "compute-system",
+  "container-engine-robot",
+  "gs-project-accounts",
+  "dataflow-service-producer-prod",
+  "serverless-robot-prod",
+  "containerregistry",
+  "cloud-tpu",
+  "dataproc-accounts",
+  "cloudcomposer-accounts",
+  "cloud-redis",
+  "cloud-filer",
+  "gcf-admin-robot",
+  "firebase-rules",
+  "sourcerepo-service-accounts",
+  "cloud-ml.google.com",
+  "genomics-api.google.com",
+]);
+
+const USER_MANAGED = /^(.+)\.iam\.gserviceaccount\.com$/;
+
+/**
+ * Why a `*.gserviceaccount.com` service account may not be granted access, or undefined: Google
+ * service agents are allowed, and user-managed accounts (`<name>@<project id>.iam.gserviceaccount.com`)
+ * when the project id starts with one of `projectPrefixes`.
+ */
+export function googleServiceAccountProblem(
+  email: string,
+  projectPrefixes: readonly string[],
+): string | undefined {
+  const value = email.toLowerCase();
+  const at = value.lastIndexOf("@");
+  const local = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  if (GOOGLE_AGENT_DOMAINS.some((pattern) => pattern.test(domain))) return undefined;
+  const project = USER_MANAGED.exec(domain)?.[1];
+  if (project === undefined) {
+    return "is neither a Google service agent nor a service account of a project (<name>@<project id>.iam.gserviceaccount.com)";
+  }
+  if (/^service-\d+$/.test(local) && SERVICE_AGENT_PROJECTS.has(project)) return undefined;
+  if (projectPrefixes.some((prefix) => prefix !== "" && project.startsWith(prefix.toLowerCase())))
+    return undefined;
+  const allowed = projectPrefixes.filter((prefix) => prefix !== "");
+  return `belongs to project ${project}, whose id does not start with an allowed prefix (${allowed.length > 0 ? allowed.join(", ") : "none configured"})`;
+}

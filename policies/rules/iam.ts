@@ -3,6 +3,7 @@ import {
   DATASET_ACCESS,
   domainAllowed,
   type Grant,
+  googleServiceAccountProblem,
   grantsAccess,
   grantsOf,
   hierarchyLevelOf,
@@ -31,6 +32,8 @@ const IMPERSONATION_ROLES: ReadonlySet<string> = new Set([
 
 /** The organisation's identity domains; per-stack config files set the real list (profiles.ts). */
 export const DEFAULT_ALLOWED_DOMAINS = ["example.com"];
+/** Project-id prefixes of the organisation's projects (the bundled stacks' `acme-`); profiles.ts sets it per stack. */
+export const DEFAULT_SERVICE_ACCOUNT_PROJECT_PREFIXES = ["acme-"];
 
 export const iamRules: PlatformRule[] = [
   resourceRule({
@@ -123,19 +126,23 @@ export const iamRules: PlatformRule[] = [
           : undefined;
       }),
   }),
-  resourceRule<{ allowedDomains: string[] }>({
+  resourceRule<{ allowedDomains: string[]; allowedServiceAccountProjectPrefixes: string[] }>({
     name: "iam-allowed-member-domains",
     description: "IAM members belong to the organisation's domains.",
     severity: "high",
     category: "security",
     checks:
-      "`user:`, `group:` and `domain:` members (and non-Google service accounts) have a domain in `allowedDomains`; Google service accounts (`*.gserviceaccount.com`) and workload identity principals are allowed.",
+      "`user:`, `group:` and `domain:` members (and non-Google service accounts) have a domain in `allowedDomains`. Google service accounts (`*.gserviceaccount.com`) are allowed only when they are Google service agents (`@gcp-sa-*.iam.gserviceaccount.com`, `@cloudservices.gserviceaccount.com`, `@cloudbuild.gserviceaccount.com`, `service-<number>@` in Google's agent projects such as compute-system; default accounts at `@developer` / `@appspot` are left to iam-no-default-service-accounts) or user-managed accounts (`<name>@<project id>.iam.gserviceaccount.com`) whose project id starts with one of `allowedServiceAccountProjectPrefixes`. Workload identity principals (`principal://`, `principalSet://`) are allowed here: the wif-* rules judge them, and should name a pool under `projects/<number>/locations/global/workloadIdentityPools/`.",
     trivy: ["AVD-GCP-0069"],
     remediationSteps:
-      "Use an identity from an allowed domain, or add the domain to allowedDomains in the stack's policy config.",
+      "Use an identity from an allowed domain or a service account of one of the organisation's projects, or add the domain to allowedDomains (the project prefix to allowedServiceAccountProjectPrefixes) in the stack's policy config.",
     configSchema: {
       properties: {
         allowedDomains: schema.strings(DEFAULT_ALLOWED_DOMAINS, "Identity domains members may belong to."),
+        allowedServiceAccountProjectPrefixes: schema.strings(
+          DEFAULT_SERVICE_ACCOUNT_PROJECT_PREFIXES,
+          "Project-id prefixes of the projects whose user-managed service accounts may be granted access.",
+        ),
       },
     },
     types: grantsAccess,
@@ -144,8 +151,13 @@ export const iamRules: PlatformRule[] = [
         const parsed = parseMember(member);
         if (PUBLIC_MEMBERS.has(parsed.kind)) return undefined;
         if (parsed.kind === "principal" || parsed.kind === "principalSet") return undefined;
-        if (parsed.kind === "serviceAccount" && parsed.domain?.endsWith(".gserviceaccount.com"))
-          return undefined;
+        if (parsed.kind === "serviceAccount" && parsed.domain?.endsWith(".gserviceaccount.com")) {
+          const problem = googleServiceAccountProblem(
+            parsed.id,
+            input.config.allowedServiceAccountProjectPrefixes,
+          );
+          return problem ? `${member} ${problem}.` : undefined;
+        }
         if (!parsed.domain) return undefined;
         return domainAllowed(parsed.domain, input.config.allowedDomains)
           ? undefined

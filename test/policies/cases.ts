@@ -234,7 +234,18 @@ export const cases: Case[] = [
     rule: "iam-allowed-member-domains",
     pass: {
       type: "gcp:storage/bucketIAMBinding:BucketIAMBinding",
-      props: { role: "r", members: ["group:a@example.com", SA, `${POOL}/attribute.repository_id/42`] },
+      props: {
+        role: "r",
+        members: [
+          "group:a@example.com",
+          "serviceAccount:app@acme-payments-prod.iam.gserviceaccount.com",
+          "serviceAccount:service-123456@gcp-sa-pubsub.iam.gserviceaccount.com",
+          "serviceAccount:service-123456@compute-system.iam.gserviceaccount.com",
+          "serviceAccount:123456@cloudservices.gserviceaccount.com",
+          "serviceAccount:123456@cloudbuild.gserviceaccount.com",
+          `${POOL}/attribute.repository_id/42`,
+        ],
+      },
     },
     fail: {
       type: "gcp:storage/bucketIAMBinding:BucketIAMBinding",
@@ -244,6 +255,30 @@ export const cases: Case[] = [
       /group:a@gmail.com is outside the allowed domains \(example.com\)/,
       /domain:evil.org is outside/,
     ],
+  },
+  {
+    rule: "iam-allowed-member-domains",
+    pass: {
+      type: "gcp:projects/iAMMember:IAMMember",
+      props: { role: "r", member: "serviceAccount:app@corp-tools.iam.gserviceaccount.com" },
+    },
+    fail: {
+      type: "gcp:projects/iAMBinding:IAMBinding",
+      props: {
+        role: "r",
+        members: [
+          SA,
+          "serviceAccount:attacker@evil-project.iam.gserviceaccount.com",
+          "serviceAccount:x@acme-but-elsewhere.gserviceaccount.com",
+        ],
+      },
+    },
+    expect: [
+      /members\[0\]: serviceAccount:app@my-project.iam.gserviceaccount.com belongs to project my-project, whose id does not start with an allowed prefix \(corp-\)/,
+      /members\[1\]: .*attacker@evil-project.* does not start with an allowed prefix/,
+      /members\[2\]: .*acme-but-elsewhere.gserviceaccount.com is neither a Google service agent nor a service account of a project/,
+    ],
+    config: { allowedServiceAccountProjectPrefixes: ["corp-"] },
   },
   {
     rule: "iam-groups-not-users",

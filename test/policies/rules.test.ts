@@ -3,6 +3,7 @@
  * A guard at the end fails when a rule is added without fixtures here.
  */
 import { describe, expect, it } from "vitest";
+import { googleServiceAccountProblem } from "../../policies/lib/iam";
 import type { PlatformRule } from "../../policies/lib/rule";
 import { catalog } from "../../policies/profiles";
 import { bucket, cases, dev, pod, prod } from "./cases";
@@ -64,5 +65,18 @@ describe("resource rules: passing and failing fixtures", () => {
 
   it("ignores resource types a rule does not cover", () => {
     expect(runResource(ruleNamed(rules, "gke-private-nodes"), bucket({})).messages).toEqual([]);
+  });
+
+  it("allows Google service agents and the organisation's projects' accounts, and nothing else under gserviceaccount.com", () => {
+    const allowed = (email: string) => googleServiceAccountProblem(email, ["acme-"]) === undefined;
+    expect(allowed("deploy-platform@acme-platform-prod.iam.gserviceaccount.com")).toBe(true);
+    expect(allowed("service-42@gcp-sa-artifactregistry.iam.gserviceaccount.com")).toBe(true);
+    expect(allowed("service-42@container-engine-robot.iam.gserviceaccount.com")).toBe(true);
+    expect(allowed("42@cloudservices.gserviceaccount.com")).toBe(true);
+    // Anyone can name an account service-<digits> in their own project.
+    expect(allowed("service-42@evil-project.iam.gserviceaccount.com")).toBe(false);
+    expect(allowed("x@acmeish.iam.gserviceaccount.com")).toBe(false);
+    expect(allowed("x@other.gserviceaccount.com")).toBe(false);
+    expect(googleServiceAccountProblem("x@acme-a.iam.gserviceaccount.com", [])).toMatch(/none configured/);
   });
 });

@@ -12,12 +12,27 @@ function isRealDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
+/** The register's path, as messages name it. */
+export const REGISTER_PATH = "policies/exemptions.yaml";
+
+/** The longest an exemption may run: its expiry is at most this many days after today. */
+export const MAX_EXEMPTION_DAYS = 180;
+
+/** `*`, `**`, `urn:*`...: a pattern made only of wildcards exempts every resource of the stack. */
+function matchesEverything(pattern: string): boolean {
+  return /^(?:urn:)?\*+$/.test(pattern.trim());
+}
+
 const exemptionSchema = z
   .object({
     policy: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: "expected a policy name in kebab-case" }),
     resource: z
       .string()
-      .min(1, { error: "expected a URN or a resource-name glob (e.g. 'urn:pulumi:dev::*::ci-cache')" }),
+      .min(1, { error: "expected a URN or a resource-name glob (e.g. 'urn:pulumi:dev::*::ci-cache')" })
+      .refine((pattern) => !matchesEverything(pattern), {
+        error:
+          "expected a URN or a resource-name glob that names resources, not a pattern matching every resource",
+      }),
     stacks: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "expected a stack name" })).min(1, {
       error: "expected at least one stack name",
     }),
@@ -172,4 +187,31 @@ export function isExempt(
   name?: string,
 ): ExemptionInForce | undefined {
   return inForce.find((e) => e.policy === policy && exemptionMatches(e.resource, urn, name));
+}
+
+/** The day `days` after `day` (both YYYY-MM-DD, UTC). */
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${isoDay(day)}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Entries whose expiry is more than MAX_EXEMPTION_DAYS after `today`, as messages naming the file
+ * and path. The loader has no clock, so the pack checks this when it runs (exemption-register-valid).
+ */
+export function overlongExemptions(
+  register: ExemptionRegister,
+  today: Date | string,
+  file = REGISTER_PATH,
+): string[] {
+  const day = isoDay(today);
+  const latest = addDays(day, MAX_EXEMPTION_DAYS);
+  return register.exemptions.flatMap((entry, index) =>
+    entry.expires > latest
+      ? [
+          `${file}: exemptions[${index}].expires: the exemption from ${entry.policy} for "${entry.resource}" (owner ${entry.owner}, ticket ${entry.ticket}) expires on ${entry.expires}, more than ${MAX_EXEMPTION_DAYS} days after today (${day}); renew it closer to that date instead.`,
+        ]
+      : [],
+  );
 }

@@ -1,4 +1,10 @@
-import { type ExemptionRegister, exemptionMatches, expiredExemptions } from "../exemptions";
+import {
+  type ExemptionRegister,
+  exemptionMatches,
+  expiredExemptions,
+  MAX_EXEMPTION_DAYS,
+  overlongExemptions,
+} from "../exemptions";
 import { type PlatformRule, stackRule } from "../lib/rule";
 
 /** What the pack learnt when it loaded the register: the register, or why it could not be used. */
@@ -33,12 +39,13 @@ export function exemptionRules(state: () => RegisterState, today: () => string):
       description: "The exemption register can be read; while it cannot, no exemption is honoured.",
       severity: "high",
       category: "security",
-      checks:
-        "policies/exemptions.yaml is valid YAML, matches the register schema and names only policies in the pack.",
-      remediationSteps: "Fix the entry named in the message (file, path, expected and found are given).",
+      checks: `policies/exemptions.yaml is valid YAML, matches the register schema (no resource pattern made only of \`*\`, which would exempt every resource) and names only policies in the pack; no entry expires more than ${MAX_EXEMPTION_DAYS} days after today.`,
+      remediationSteps:
+        "Fix the entry named in the message (file, path, expected and found are given); give a long-lived exemption an expiry within 180 days and renew it after review.",
       check: ({ report }) => {
-        const { error } = state();
+        const { register, error } = state();
         if (error) report(error);
+        if (register) for (const message of overlongExemptions(register, today())) report(message);
       },
     }),
   ];

@@ -7,6 +7,7 @@ import {
   exemptionsInForce,
   expiredExemptions,
   loadExemptions,
+  overlongExemptions,
 } from "../../policies/exemptions";
 import { buildPolicies, type PackState } from "../../policies/lib/pack";
 import { catalog } from "../../policies/profiles";
@@ -36,6 +37,7 @@ describe("loadExemptions", () => {
     expect(register.exemptions.length).toBeGreaterThan(0);
     expect(register.exemptions.some((e) => e.stacks.includes("prod"))).toBe(false);
     expect(exemptionsInForce(register, "dev", "2026-11-23").length).toBeGreaterThan(0);
+    expect(overlongExemptions(register, "2026-11-23")).toEqual([]);
   });
 
   it("names the file, the path, what was expected and what was found", () => {
@@ -54,6 +56,14 @@ describe("loadExemptions", () => {
     expect(() => loadExemptions(FILE, yamlOf([entry({ expires: "2027-02-30" })]))).toThrow(
       /expected a real calendar date/,
     );
+  });
+
+  it("refuses a resource pattern that matches everything", () => {
+    for (const resource of ["*", "**", " * ", "urn:*"])
+      expect(() => loadExemptions(FILE, yamlOf([entry({ resource })])), resource).toThrow(
+        /exemptions\[0\].resource: expected a URN or a resource-name glob that names resources, not a pattern matching every resource/,
+      );
+    expect(() => loadExemptions(FILE, yamlOf([entry({ resource: "dev-*" })]))).not.toThrow();
   });
 
   it("rejects policies the pack does not have, and broken YAML with its position", () => {
@@ -162,6 +172,28 @@ describe("exemptions in the pack", () => {
       runResource(ruleNamed(brokenPolicies, "vm-no-external-ip"), vm("dev-bastion-1"), { stack: "dev" })
         .messages,
     ).toHaveLength(1);
+  });
+
+  it("reports through exemption-register-valid an exemption that expires more than 180 days ahead", () => {
+    const longLived = loadExemptions(
+      FILE,
+      yamlOf([
+        entry({ expires: "2027-05-22" }),
+        entry({ resource: "far-vm", stacks: ["staging"], ticket: "PLAT-9", expires: "2027-05-23" }),
+      ]),
+    );
+    const longPolicies = buildPolicies({
+      register: () => ({ register: longLived }),
+      today: () => "2026-11-23",
+    });
+    expect(
+      runStack(ruleNamed(longPolicies, "exemption-register-valid"), [], { stack: "dev" }).messages,
+    ).toEqual([
+      'policies/exemptions.yaml: exemptions[1].expires: the exemption from vm-no-external-ip for "far-vm" (owner platform-team@example.com, ticket PLAT-9) expires on 2027-05-23, more than 180 days after today (2026-11-23); renew it closer to that date instead.',
+    ]);
+    expect(runStack(ruleNamed(policies, "exemption-register-valid"), [], { stack: "dev" }).messages).toEqual(
+      [],
+    );
   });
 
   it("adds the stack context to every policy's config schema", () => {

@@ -156,7 +156,7 @@ export const stackRules: PlatformRule[] = [
     severity: "critical",
     category: "security",
     checks:
-      "Every service account whose accountId starts with `deploy-` has a grant of roles/iam.workloadIdentityUser to the CiIdentity composite `principalSet://iam.googleapis.com/<pool>/attribute.deploy_target/<repository id>/<env>/refs/heads/<branch>` (repository, environment and branch pinned); no grant on it of roles/iam.workloadIdentityUser, roles/iam.serviceAccountTokenCreator or roles/iam.serviceAccountUser, in any serviceaccount IAMMember / IAMBinding / IAMPolicy, is to another member (a bare `attribute.environment/<env>` admits every trusted repository on any branch).",
+      "Every service account whose accountId starts with `deploy-` has a grant of roles/iam.workloadIdentityUser to the CiIdentity composite `principalSet://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/attribute.deploy_target/<repository id>/<env>/[<event>/]refs/heads/<branch>` (repository, environment and branch pinned; the event, when present, narrows it further); no grant on it of roles/iam.workloadIdentityUser, roles/iam.serviceAccountTokenCreator or roles/iam.serviceAccountUser, in any serviceaccount IAMMember / IAMBinding / IAMPolicy, is to another member (a bare `attribute.environment/<env>` admits every trusted repository on any branch).",
     remediationSteps:
       "Create deploy identities with the CiIdentity component, which binds each one to its GitHub environment.",
     check: (input) => {

@@ -61,7 +61,9 @@ describe("type tags", () => {
     // 24 of the resource rules match one type (firewall-no-world-ingress covers three since it
     // also reads network firewall policy rules).
     expect(tagged.length).toBe(24);
-    expect(resourceRules.find((rule) => rule.name === "firewall-no-world-ingress")?.pulumiType).toBeUndefined();
+    expect(
+      resourceRules.find((rule) => rule.name === "firewall-no-world-ingress")?.pulumiType,
+    ).toBeUndefined();
     for (const rule of resourceRules) {
       const policy = resourcePolicies.find((candidate) => candidate.name === rule.name)!;
       expect(getPulumiType(policy.validateResource), rule.name).toBe(rule.pulumiType);

@@ -169,6 +169,19 @@ function memoizedDefaults<C extends object>(
   };
 }
 
+/** What every rule carries, resource or stack: the SDK's fields plus the docs' metadata. */
+function ruleBase(def: RuleDefinition): RuleBase {
+  return {
+    name: def.name,
+    description: def.description,
+    severity: def.severity,
+    remediationSteps: def.remediationSteps,
+    enforcementLevel: def.enforcementLevel ?? "mandatory",
+    configSchema: def.configSchema,
+    meta: metaOf(def),
+  };
+}
+
 function metaOf(def: RuleDefinition): RuleMeta {
   return { category: def.category, checkov: def.checkov ?? [], trivy: def.trivy ?? [], checks: def.checks };
 }
@@ -231,13 +244,7 @@ export function resourceRule<C extends object = object>(
   );
   return {
     kind: "resource",
-    name: def.name,
-    description: def.description,
-    severity: def.severity,
-    remediationSteps: def.remediationSteps,
-    enforcementLevel: def.enforcementLevel ?? "mandatory",
-    configSchema: def.configSchema,
-    meta: metaOf(def),
+    ...ruleBase(def),
     appliesTo,
     ...(pulumiType ? { pulumiType } : {}),
     validateApplicable,
@@ -259,13 +266,7 @@ export function stackRule<C extends object = object>(
   };
   return {
     kind: "stack",
-    name: def.name,
-    description: def.description,
-    severity: def.severity,
-    remediationSteps: def.remediationSteps,
-    enforcementLevel: def.enforcementLevel ?? "mandatory",
-    configSchema: def.configSchema,
-    meta: metaOf(def),
+    ...ruleBase(def),
     validateStack,
   };
 }

@@ -112,7 +112,7 @@ function firewallOpening(props: Props): Opening | undefined {
 /** Actions of a firewall policy rule that let matching traffic through. */
 const ALLOWING_ACTIONS = new Set(["allow", "apply_security_profile_group"]);
 /** Sources of a firewall policy rule other than IP ranges: with one of them the rule is not open to all. */
-const OTHER_POLICY_SOURCES = [
+export const OTHER_POLICY_SOURCES = [
   "srcAddressGroups",
   "srcFqdns",
   "srcRegionCodes",

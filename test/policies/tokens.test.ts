@@ -9,6 +9,7 @@ import { iamFamilyOf, STORAGE_ACL_LIST_TYPES, STORAGE_ACL_TYPES } from "../../po
 import { VM_TYPES } from "../../policies/rules/compute";
 import { BINDING_TYPES, ROLE_TYPES, WORKLOAD_POD_SPEC_PATHS } from "../../policies/rules/kubernetes";
 import { LABEL_FIELDS, LOCATION_FIELDS } from "../../policies/rules/labels";
+import { OTHER_POLICY_SOURCES } from "../../policies/rules/network";
 import { STATEFUL_TYPES } from "../../policies/rules/protection";
 import {
   BUDGET,
@@ -190,17 +191,8 @@ describe("type tokens and property names", () => {
     for (const prefix of ["NetworkFirewallPolicyRule", "RegionNetworkFirewallPolicyRule"]) {
       const match = new RegExp(`interface ${prefix}Match \\{([\\s\\S]*?)\\n    \\}`).exec(inputs);
       expect(match, `${prefix}Match`).not.toBeNull();
-      for (const field of [
-        "srcIpRanges",
-        "layer4Configs",
-        "srcNetworkScope",
-        "srcAddressGroups",
-        "srcFqdns",
-        "srcRegionCodes",
-        "srcThreatIntelligences",
-        "srcSecureTags",
-        "srcNetworks",
-      ])
+      // The rule's own list, so a source it starts reading is checked against the SDK too.
+      for (const field of ["srcIpRanges", "layer4Configs", "srcNetworkScope", ...OTHER_POLICY_SOURCES])
         expect(match![1], `${prefix}Match.${field}`).toMatch(new RegExp(`\\n        ${field}\\??:`));
       const layer4 = new RegExp(`interface ${prefix}MatchLayer4Config \\{([\\s\\S]*?)\\n    \\}`).exec(
         inputs,

@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs, promisify } from "node:util";
+import { median } from "../bench/stats";
 import type { PlannedResource } from "../plan/model";
 import { runPolicyPack } from "./index";
 
@@ -121,12 +122,6 @@ export async function plannedResources(total: number): Promise<PlannedResource[]
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 type MeasureSetup = PolicyThroughputOptions;

@@ -4,6 +4,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { generateOrganization } from "./generate-org";
+import { median } from "./stats";
 
 /**
  * `npm run bench`: wall time and peak memory of the offline plan for each bundled stack and for
@@ -31,12 +32,6 @@ async function sample(args: string[]): Promise<Sample> {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const report = JSON.parse(stdout.trim().split("\n").pop() ?? "{}");
   return { ms, resources: report.resources, maxRssKb: report.maxRssKb, mandatory: report.mandatory };
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 interface Row {

@@ -81,17 +81,6 @@ export function startPolicyCheck(input: StackInput, options: PolicyCheckOptions 
   };
 }
 
-/** Plans' policy check in one call (tests, tools): start, then finish with the plan. */
-export async function checkPolicies(
-  plan: StackPlan,
-  options: PolicyCheckOptions = {},
-): Promise<PolicyReport> {
-  return startPolicyCheck(
-    { stack: plan.result.stack, stackFile: plan.stackFile, loaded: plan.loaded },
-    options,
-  ).finish(plan);
-}
-
 /** Policy config mistakes are the user's: report them like any other bad input (exit 2). */
 function userMistakes<T>(work: () => T): T {
   try {

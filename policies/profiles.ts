@@ -28,6 +28,8 @@ const SHARED_SETTINGS: Record<string, Record<string, unknown>> = {
   "allowed-locations": { allowedLocations: ["europe-west1", "europe-west4", "eu"] },
   "required-labels": { requiredLabels: ["team", "environment", "cost-center"] },
   "k8s-no-cluster-admin-bindings": { platformGroups: ["platform-admins@example.com"] },
+  // The bundled stacks' ci.platformRepository.id: only its pinned deploy identity may escalate.
+  "iam-no-escalation-grants": { platformRepositoryIds: ["612345678"] },
 };
 
 /** Settings that differ by stack. */

@@ -1,3 +1,4 @@
+import { decodePolicyDocument } from "./policy-document";
 import type { Props } from "./rule";
 /**
  * Reading IAM grants out of every GCP resource family that grants access, by type token.
@@ -111,17 +112,13 @@ export function grantsOf(type: string, props: Props): GrantsResult {
   } else if (family === "policy") {
     const text = props.policyData;
     if (typeof text !== "string" || text.trim() === "") return { grants };
-    let document: { bindings?: { role?: string; members?: string[] }[] };
-    try {
-      document = JSON.parse(text);
-    } catch {
-      return { grants, problem: "policyData is not valid JSON, so its members cannot be checked" };
-    }
-    (document.bindings ?? []).forEach((binding, bindingIndex) => {
-      (binding.members ?? []).forEach((member, memberIndex) => {
+    const decoded = decodePolicyDocument(text);
+    if (decoded.problem !== undefined) return { grants, problem: decoded.problem };
+    decoded.document.bindings.forEach((binding, bindingIndex) => {
+      binding.members.forEach((member, memberIndex) => {
         grants.push({
-          role: String(binding.role ?? ""),
-          member: String(member),
+          role: binding.role,
+          member,
           where: `policyData.bindings[${bindingIndex}].members[${memberIndex}]`,
         });
       });
@@ -160,7 +157,43 @@ export function grantsOf(type: string, props: Props): GrantsResult {
         grants.push({ ...grant, where: field });
     }
   }
-  return { grants };
+  return {
+    grants: grants.map((grant) => ({
+      ...grant,
+      role: grant.role.trim(),
+      member: canonicalMember(grant.member),
+    })),
+  };
+}
+
+/** Member kinds as IAM spells them; Google reads the kind prefix without regard to case. */
+const MEMBER_KINDS = [
+  "user",
+  "group",
+  "serviceAccount",
+  "domain",
+  "principal",
+  "principalSet",
+  "deleted",
+  "projectOwner",
+  "projectEditor",
+  "projectViewer",
+];
+const MEMBER_KIND_BY_LOWER = new Map(MEMBER_KINDS.map((kind) => [kind.toLowerCase(), kind]));
+
+/**
+ * A member in one spelling: surrounding space dropped, `allUsers` / `allAuthenticatedUsers` and the
+ * kind prefix in IAM's case, so `ALLUSERS` or `User:x` are judged like what they mean.
+ */
+export function canonicalMember(member: string): string {
+  const text = member.trim();
+  const lower = text.toLowerCase();
+  if (lower === "allusers") return "allUsers";
+  if (lower === "allauthenticatedusers") return "allAuthenticatedUsers";
+  const colon = text.indexOf(":");
+  if (colon < 0) return text;
+  const kind = MEMBER_KIND_BY_LOWER.get(text.slice(0, colon).trim().toLowerCase());
+  return kind ? `${kind}:${text.slice(colon + 1).trim()}` : text;
 }
 
 export const PUBLIC_MEMBERS: ReadonlySet<string> = new Set(["allUsers", "allAuthenticatedUsers"]);
@@ -242,6 +275,18 @@ const SERVICE_AGENT_PROJECTS = new Set([
 ]);
 
 const USER_MANAGED = /^(.+)\.iam\.gserviceaccount\.com$/;
+
+/** Accounts Google creates and runs for its services (not the default Compute / App Engine accounts). */
+export function isGoogleServiceAgent(email: string): boolean {
+  const value = email.toLowerCase();
+  const at = value.lastIndexOf("@");
+  const local = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  if (/^(developer|appspot)\.gserviceaccount\.com$/.test(domain)) return false;
+  if (GOOGLE_AGENT_DOMAINS.some((pattern) => pattern.test(domain))) return true;
+  const project = USER_MANAGED.exec(domain)?.[1];
+  return project !== undefined && /^service-\d+$/.test(local) && SERVICE_AGENT_PROJECTS.has(project);
+}
 
 /**
  * Why a `*.gserviceaccount.com` service account may not be granted access, or undefined: Google

@@ -12,6 +12,7 @@ import { labelRules } from "./labels";
 import { monitoringRules } from "./monitoring";
 import { networkRules } from "./network";
 import { protectionRules } from "./protection";
+import { reachRules } from "./reach";
 import { sqlRules } from "./sql";
 import { stackRules } from "./stack";
 import { storageRules } from "./storage";
@@ -33,5 +34,6 @@ export function platformResourceAndStackRules(): PlatformRule[] {
     ...protectionRules,
     ...kubernetesRules,
     ...stackRules,
+    ...reachRules,
   ];
 }

@@ -20,13 +20,6 @@ export const SERVICE_ACCOUNT_IAM: readonly string[] = [
   "gcp:serviceaccount/iAMBinding:IAMBinding",
   "gcp:serviceaccount/iAMPolicy:IAMPolicy",
 ];
-const WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser";
-/** Roles that let a member act as a service account (exchange a token for it, mint tokens, attach it). */
-const DEPLOY_IMPERSONATION_ROLES: ReadonlySet<string> = new Set([
-  WORKLOAD_IDENTITY_USER,
-  "roles/iam.serviceAccountTokenCreator",
-  "roles/iam.serviceAccountUser",
-]);
 export const BUDGET = "gcp:billing/budget:Budget";
 export const LOG_SINKS = [
   "gcp:logging/projectSink:ProjectSink",
@@ -83,23 +76,7 @@ function dependsOn(resource: PolicyResource, target: PolicyResource, property?: 
   return deps.some((dep) => dep.urn === target.urn) || resource.parent?.urn === target.urn;
 }
 
-/**
- * The CiIdentity component's composite member, which pins repository, environment and branch:
- * `principalSet://iam.googleapis.com/<pool>/attribute.deploy_target/<repository id>/<env>/refs/heads/<branch>`,
- * optionally with the GitHub event between environment and ref (`<env>/push/refs/heads/<branch>`),
- * which narrows it further.
- */
-const DEPLOY_TARGET_MEMBER =
-  /^principalSet:\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/global\/workloadIdentityPools\/[^/]+\/attribute\.deploy_target\/\d+\/[^/]+\/(?:[a-z_]+\/)?refs\/heads\/[^/]+(?:\/[^/]+)*$/;
-
-/**
- * Members that pin a deploy to one repository, one GitHub environment and one branch. A bare
- * `attribute.environment/<env>` does not: every repository the pool trusts, on any branch, can run
- * a job in an environment of that name.
- */
-export function pinsEnvironment(member: string): boolean {
-  return DEPLOY_TARGET_MEMBER.test(member);
-}
+export { pinsEnvironment } from "./reach";
 
 export const stackRules: PlatformRule[] = [
   stackRule({
@@ -145,64 +122,6 @@ export const stackRules: PlatformRule[] = [
           if (channels.known && (!Array.isArray(channels.value) || channels.value.length === 0)) {
             report(`alert ${alert.name} of service ${service.name} has no notification channels.`, alert.urn);
           }
-        }
-      }
-    },
-  }),
-  stackRule({
-    name: "deploy-identity-bound-to-environment",
-    description:
-      "Every deploy service account can be impersonated only from one GitHub environment, on one branch of one repository.",
-    severity: "critical",
-    category: "security",
-    checks:
-      "Every service account whose accountId starts with `deploy-` has a grant of roles/iam.workloadIdentityUser to the CiIdentity composite `principalSet://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/attribute.deploy_target/<repository id>/<env>/[<event>/]refs/heads/<branch>` (repository, environment and branch pinned; the event, when present, narrows it further); no grant on it of roles/iam.workloadIdentityUser, roles/iam.serviceAccountTokenCreator or roles/iam.serviceAccountUser, in any serviceaccount IAMMember / IAMBinding / IAMPolicy, is to another member (a bare `attribute.environment/<env>` admits every trusted repository on any branch).",
-    remediationSteps:
-      "Create deploy identities with the CiIdentity component, which binds each one to its GitHub environment.",
-    check: (input) => {
-      const { resources, report } = input;
-      const accounts = resources.filter((r) => r.type === SERVICE_ACCOUNT);
-      const grants = resources.filter((r) => SERVICE_ACCOUNT_IAM.includes(r.type));
-      for (const account of accounts) {
-        const accountId = readKnown(input, true, account, () => account.props.accountId);
-        if (!accountId.known || typeof accountId.value !== "string" || !accountId.value.startsWith("deploy-"))
-          continue;
-        const email = tryKnown(() => account.props.email);
-        const accountName = tryKnown(() => account.props.name);
-        const forAccount = grants.filter((grant) => {
-          if (dependsOn(grant, account, "serviceAccountId")) return true;
-          const target = tryKnown(() => grant.props.serviceAccountId);
-          if (!target.known || typeof target.value !== "string") return false;
-          return (
-            (accountName.known && target.value === accountName.value) ||
-            (email.known && typeof email.value === "string" && target.value.endsWith(email.value)) ||
-            target.value.includes(`/serviceAccounts/${accountId.value}@`)
-          );
-        });
-        let bound = false;
-        for (const grant of forAccount) {
-          const found = readKnown(input, true, grant, () => grantsOf(grant.type, grant.props));
-          if (!found.known) continue;
-          if (found.value.problem) {
-            report(`${grant.name}: ${found.value.problem}.`, grant.urn);
-            continue;
-          }
-          for (const { role, member } of found.value.grants) {
-            if (!DEPLOY_IMPERSONATION_ROLES.has(role)) continue;
-            if (pinsEnvironment(member)) {
-              if (role === WORKLOAD_IDENTITY_USER) bound = true;
-            } else
-              report(
-                `${grant.name} lets ${member} impersonate deploy identity ${accountId.value} without pinning a GitHub environment.`,
-                grant.urn,
-              );
-          }
-        }
-        if (!bound) {
-          report(
-            `deploy identity ${accountId.value} is not bound to a GitHub environment (no workloadIdentityUser grant to attribute.deploy_target/<repository id>/<env>/refs/heads/<branch>).`,
-            account.urn,
-          );
         }
       }
     },

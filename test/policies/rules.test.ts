@@ -60,7 +60,9 @@ describe("resource rules: passing and failing fixtures", () => {
       type: "gcp:storage/bucketIAMPolicy:BucketIAMPolicy",
       props: { policyData: "{not json" },
     });
-    expect(outcome.messages).toEqual(["policyData is not valid JSON, so its members cannot be checked"]);
+    expect(outcome.messages).toEqual([
+      "policyData is not valid JSON: expected a string at offset 1, so its grants cannot be checked",
+    ]);
   });
 
   it("ignores resource types a rule does not cover", () => {

@@ -234,7 +234,8 @@ function escalationReach(graph: ReachGraph): Map<string, { grant: PlacedGrant; v
     }
   }
   const result = new Map<string, { grant: PlacedGrant; via: string[] }[]>();
-  const traversed = new Set([...graph.actors.values()].flat());
+  // Acting as an account of the stack is followed as an edge to what that account can do.
+  const traversed = new Set([...graph.actors.values()].flat().filter((grant) => grant.level === "account"));
   const principals = new Set(graph.grants.map((g) => g.member).filter((member) => !byMember.has(member)));
   for (const principal of principals) {
     const found: { grant: PlacedGrant; via: string[] }[] = [];
@@ -251,7 +252,7 @@ function escalationReach(graph: ReachGraph): Map<string, { grant: PlacedGrant; v
       if (seen.has(account.resource.urn)) continue;
       seen.add(account.resource.urn);
       for (const grant of graph.powers.get(account.resource.urn) ?? [])
-        if (canEscalate(grant.role, graph.customRoles)) found.push({ grant, via });
+        if (!traversed.has(grant) && canEscalate(grant.role, graph.customRoles)) found.push({ grant, via });
       if (account.member)
         for (const next of actsAs.get(account.member) ?? [])
           queue.push({ account: next, via: [...via, next.label] });

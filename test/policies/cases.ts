@@ -2,6 +2,7 @@
  * Passing and failing fixtures for every resource rule, shared by the direct tests (rules.test.ts)
  * and the tests through the real pack over the Analyzer protocol (protocol.test.ts).
  */
+import { judgingCases } from "./cases-judging";
 import type { FakeResource } from "./harness";
 
 export interface Case {
@@ -10,6 +11,8 @@ export interface Case {
   fail: FakeResource;
   /** Every listed pattern must appear in some violation message of the failing fixture. */
   expect: RegExp[];
+  /** When given, exactly these messages (in any order) are the failing fixture's violations of the rule. */
+  violations?: string[];
   config?: Record<string, unknown>;
 }
 
@@ -783,4 +786,5 @@ export const cases: Case[] = [
     fail: { type: "kubernetes:helm.sh/v3:Release", props: { chart: "x" } },
     expect: [/helm.sh\/v3 Release deploys objects the policy pack cannot see/],
   },
+  ...judgingCases,
 ];

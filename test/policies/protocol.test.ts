@@ -6,10 +6,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { catalog } from "../../policies/profiles";
 import { openPolicyPack, type PolicyPackSession } from "../../tools/analyzer";
 import type { PlannedResource } from "../../tools/plan/model";
 import { type Case, cases } from "./cases";
-import type { FakeResource } from "./harness";
+import { type FakeResource, ruleNamed } from "./harness";
 
 const STACK = "protocol-test";
 const scratch = mkdtempSync(join(tmpdir(), "policy-protocol-"));
@@ -58,6 +59,13 @@ describe("resource rules through the Analyzer protocol", () => {
     const failing = ofRule.filter((violation) => violation.urn === fail.urn);
     expect(failing.length).toBeGreaterThan(0);
     for (const violation of failing) expect(violation.enforcementLevel).toBe("mandatory");
+    if (testCase.violations) {
+      // The SDK sends each violation as the policy's description, a newline, then the message.
+      const description = ruleNamed(catalog(), testCase.rule).description;
+      expect(failing.map((violation) => violation.message).sort()).toEqual(
+        testCase.violations.map((message) => `${description}\n${message}`).sort(),
+      );
+    }
     for (const pattern of testCase.expect) {
       expect(
         failing.some((violation) => pattern.test(violation.message)),

@@ -12,13 +12,14 @@ import { ruleNamed, runResource } from "./harness";
 const rules = catalog();
 
 describe("resource rules: passing and failing fixtures", () => {
-  it.each(cases)("$rule", ({ rule: name, pass, fail, expect: patterns, config }) => {
+  it.each(cases)("$rule", ({ rule: name, pass, fail, expect: patterns, config, violations }) => {
     const rule = ruleNamed(rules, name);
     const passed = runResource(rule, pass, config);
     expect(passed.error).toBeUndefined();
     expect(passed.messages).toEqual([]);
     const failed = runResource(rule, fail, config);
     expect(failed.error).toBeUndefined();
+    if (violations) expect([...failed.messages].sort()).toEqual([...violations].sort());
     for (const pattern of patterns)
       expect(
         failed.messages.some((m) => pattern.test(m)),

@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { catalog } from "../../policies/profiles";
-import { pinsEnvironment } from "../../policies/rules/stack";
 import { type FakeResource, ruleNamed, runStack, UNKNOWN, urnOf } from "./harness";
 
 const rules = catalog();
 const ENV = "platform:environment:GcpEnvironment";
 const SERVICE = "platform:service:Service";
 const envUrn = urnOf(ENV, "payments");
-const POOL = "principalSet://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/github";
 
 function environment(children: FakeResource[]): FakeResource[] {
   return [
@@ -69,122 +67,6 @@ describe("service-slo-alerts", () => {
       "alert burn of service checkout has no notification channels.",
       "service search has no SLO alert policies.",
     ]);
-  });
-});
-
-describe("deploy-identity-bound-to-environment", () => {
-  const rule = ruleNamed(rules, "deploy-identity-bound-to-environment");
-  const accountUrn = urnOf("gcp:serviceaccount/account:Account", "deploy");
-  const account: FakeResource = {
-    type: "gcp:serviceaccount/account:Account",
-    name: "deploy",
-    urn: accountUrn,
-    props: {
-      accountId: "deploy-platform",
-      name: "projects/p/serviceAccounts/deploy-platform@p.iam.gserviceaccount.com",
-    },
-  };
-  const grant = (member: string): FakeResource => ({
-    type: "gcp:serviceaccount/iAMMember:IAMMember",
-    name: "deploy-wif",
-    props: { serviceAccountId: account.props?.name, role: "roles/iam.workloadIdentityUser", member },
-  });
-
-  it("accepts the CiIdentity deploy_target form (repository, environment and branch)", () => {
-    expect(
-      runStack(rule, [account, grant(`${POOL}/attribute.deploy_target/42/prod/refs/heads/main`)]).violations,
-    ).toEqual([]);
-  });
-  it("reports a bare attribute.environment member: any trusted repository on any branch could deploy", () => {
-    const outcome = runStack(rule, [account, grant(`${POOL}/attribute.environment/prod`)]);
-    expect(outcome.messages).toEqual([
-      expect.stringMatching(
-        /deploy-wif lets .*attribute.environment\/prod impersonate deploy identity deploy-platform without pinning/,
-      ),
-      expect.stringMatching(/deploy identity deploy-platform is not bound to a GitHub environment/),
-    ]);
-  });
-  it("reports an unbound deploy identity and a grant that pins no environment", () => {
-    const outcome = runStack(rule, [account, grant(`${POOL}/attribute.repository_id/42`)]);
-    expect(outcome.messages).toEqual([
-      expect.stringMatching(
-        /deploy-wif lets .*attribute.repository_id\/42 impersonate deploy identity deploy-platform without pinning/,
-      ),
-      expect.stringMatching(/deploy identity deploy-platform is not bound to a GitHub environment/),
-    ]);
-    expect(outcome.violations[1].urn).toBe(accountUrn);
-  });
-  it("matches grants through property dependencies when ids are unknown, and fails closed on an unknown member", () => {
-    const unknownGrant: FakeResource = {
-      ...grant(UNKNOWN),
-      props: { serviceAccountId: UNKNOWN, role: "roles/iam.workloadIdentityUser", member: UNKNOWN },
-      propertyDependencies: { serviceAccountId: [accountUrn] },
-    };
-    const outcome = runStack(rule, [account, unknownGrant], { stack: "prod", failClosedOnUnknown: true });
-    expect(outcome.messages[0]).toMatch(/^\.member: value unknown at preview; failing closed/);
-  });
-  it("checks grants on the deploy account from IAMBinding and IAMPolicy, for every impersonation role", () => {
-    const serviceAccountId = account.props?.name;
-    const binding: FakeResource = {
-      type: "gcp:serviceaccount/iAMBinding:IAMBinding",
-      name: "deploy-binding",
-      props: {
-        serviceAccountId,
-        role: "roles/iam.serviceAccountTokenCreator",
-        members: ["group:ci@example.com"],
-      },
-    };
-    const policy: FakeResource = {
-      type: "gcp:serviceaccount/iAMPolicy:IAMPolicy",
-      name: "deploy-policy",
-      props: {
-        serviceAccountId,
-        policyData: JSON.stringify({
-          bindings: [
-            { role: "roles/iam.serviceAccountUser", members: [`${POOL}/attribute.repository_id/42`] },
-          ],
-        }),
-      },
-    };
-    const pinned = grant(`${POOL}/attribute.deploy_target/42/prod/refs/heads/main`);
-    const outcome = runStack(rule, [account, pinned, binding, policy]);
-    expect(outcome.messages).toEqual([
-      expect.stringMatching(
-        /deploy-binding lets group:ci@example.com impersonate deploy identity deploy-platform without pinning/,
-      ),
-      expect.stringMatching(
-        /deploy-policy lets .*attribute.repository_id\/42 impersonate deploy identity deploy-platform without pinning/,
-      ),
-    ]);
-  });
-  it("does not count a pinned binding that grants another role as a workload identity binding", () => {
-    const other: FakeResource = {
-      type: "gcp:serviceaccount/iAMBinding:IAMBinding",
-      name: "deploy-viewer",
-      props: {
-        serviceAccountId: account.props?.name,
-        role: "roles/iam.serviceAccountViewer",
-        members: [`${POOL}/attribute.deploy_target/42/prod/refs/heads/main`],
-      },
-    };
-    expect(runStack(rule, [account, other]).messages).toEqual([
-      expect.stringMatching(/deploy identity deploy-platform is not bound to a GitHub environment/),
-    ]);
-  });
-  it("ignores accounts that are not deploy identities", () => {
-    expect(runStack(rule, [{ ...account, props: { accountId: "app" } }]).violations).toEqual([]);
-  });
-  it("pinsEnvironment accepts only environment-pinning members", () => {
-    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12/prod/refs/heads/main`)).toBe(true);
-    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12/prod/refs/heads/release/2026`)).toBe(true);
-    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12/prod/push/refs/heads/main`)).toBe(true);
-    expect(pinsEnvironment(`${POOL}/attribute.environment/dev`)).toBe(false);
-    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/acme/prod/x`)).toBe(false);
-    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12/prod/x`)).toBe(false);
-    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12/prod/refs/tags/v1`)).toBe(false);
-    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12/prod/refs/heads/`)).toBe(false);
-    expect(pinsEnvironment(`${POOL}/attribute.deploy_target/12//refs/heads/main`)).toBe(false);
-    expect(pinsEnvironment(`${POOL}/*`)).toBe(false);
   });
 });
 

@@ -1,3 +1,4 @@
+import { describeRanges, isWorldOpen } from "../lib/address-space";
 import { isDefaultServiceAccount } from "../lib/iam";
 import { listOf, objectOf, type PlatformRule, type Props, resourceRule } from "../lib/rule";
 
@@ -44,7 +45,8 @@ export const gkeRules: PlatformRule[] = [
     description: "The GKE control plane is reachable only from authorized networks.",
     severity: "high",
     category: "security",
-    checks: "Cluster has `masterAuthorizedNetworksConfig`, none of whose `cidrBlocks` is 0.0.0.0/0.",
+    checks:
+      "Cluster has `masterAuthorizedNetworksConfig`; the union of its `cidrBlocks[].cidrBlock` is not world-open (at least an IPv4 /8 or IPv6 /16 worth of public addresses, however split, or an unreadable range) and `gcpPublicCidrsAccessEnabled` is not true (it admits every Google Cloud public address).",
     checkov: ["CKV_GCP_20"],
     trivy: ["AVD-GCP-0053"],
     remediationSteps:
@@ -58,9 +60,13 @@ export const gkeRules: PlatformRule[] = [
         );
         return;
       }
-      for (const block of listOf(config.cidrBlocks)) {
-        if (block?.cidrBlock === "0.0.0.0/0") report("masterAuthorizedNetworksConfig authorizes 0.0.0.0/0.");
-      }
+      const blocks = listOf(config.cidrBlocks).map((block) => String(objectOf(block)?.cidrBlock ?? ""));
+      if (isWorldOpen(blocks))
+        report(`masterAuthorizedNetworksConfig.cidrBlocks admit the internet: ${describeRanges(blocks)}.`);
+      if (config.gcpPublicCidrsAccessEnabled === true)
+        report(
+          "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled is true: every Google Cloud public address, any customer's VM included, can reach the control plane.",
+        );
     },
   }),
   resourceRule({

@@ -1,3 +1,9 @@
+import {
+  describeRanges,
+  isWorldOpen,
+  WORLD_IPV4_SHARE_PREFIX,
+  WORLD_IPV6_SHARE_PREFIX,
+} from "../lib/address-space";
 import { listOf, objectOf, type PlatformRule, type Props, resourceRule, schema } from "../lib/rule";
 
 export const FIREWALL = "gcp:compute/firewall:Firewall";
@@ -6,37 +12,26 @@ export const PROJECT = "gcp:organizations/project:Project";
 export const NETWORK_FIREWALL_POLICY_RULE = "gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule";
 export const REGION_NETWORK_FIREWALL_POLICY_RULE =
   "gcp:compute/regionNetworkFirewallPolicyRule:RegionNetworkFirewallPolicyRule";
+export const FIREWALL_POLICY_RULE = "gcp:compute/firewallPolicyRule:FirewallPolicyRule";
 const FIREWALL_POLICY_RULES: readonly string[] = [
   NETWORK_FIREWALL_POLICY_RULE,
   REGION_NETWORK_FIREWALL_POLICY_RULE,
+  FIREWALL_POLICY_RULE,
+];
+/** Firewall policies that carry their rules inline (`rules[]`), hierarchical, global and regional. */
+export const FIREWALL_POLICIES_WITH_RULES: readonly string[] = [
+  "gcp:compute/firewallPolicyWithRules:FirewallPolicyWithRules",
+  "gcp:compute/networkFirewallPolicyWithRules:NetworkFirewallPolicyWithRules",
+  "gcp:compute/regionNetworkFirewallPolicyWithRules:RegionNetworkFirewallPolicyWithRules",
 ];
 
-/** Prefixes this short cover so much of the address space that they count as the internet. */
-export const WORLD_IPV4_MAX_PREFIX = 8;
-export const WORLD_IPV6_MAX_PREFIX = 16;
-
 /**
- * Whether a source range is (as good as) the whole internet: IPv4 /8 or shorter, IPv6 /16 or
- * shorter (`::/0`, `::0/0`, `0::/0`, `2000::/3`...), an IPv4-mapped IPv6 range covering a /8.
- * A range that is not a readable CIDR counts as world-open: the rule cannot show it is narrow.
+ * Whether one source range is (as good as) the whole internet: it covers at least an IPv4 /8 or an
+ * IPv6 /16 worth of addresses, or cannot be read. Rules measure the union of all ranges instead
+ * (coverageOf): a split range is as open as a whole one.
  */
 export function isWorldRange(range: string): boolean {
-  const text = range.trim();
-  const [address, prefixText, ...rest] = text.split("/");
-  if (rest.length > 0 || (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText))) return true;
-  const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
-  if (ipv4) {
-    if (ipv4.slice(1).some((octet) => Number(octet) > 255)) return true;
-    const prefix = prefixText === undefined ? 32 : Number(prefixText);
-    return prefix > 32 || prefix <= WORLD_IPV4_MAX_PREFIX;
-  }
-  if (address.includes(":") && /^[0-9A-Fa-f:.]+$/.test(address) && (address.match(/::/g) ?? []).length <= 1) {
-    const prefix = prefixText === undefined ? 128 : Number(prefixText);
-    if (prefix > 128) return true;
-    if (/^(?:0{0,4}:){0,5}:?ffff:/i.test(address) && prefix <= 96 + WORLD_IPV4_MAX_PREFIX) return true;
-    return prefix <= WORLD_IPV6_MAX_PREFIX;
-  }
-  return true;
+  return isWorldOpen([range]);
 }
 const ADMIN_PORTS: Record<number, string> = { 22: "SSH", 3389: "RDP" };
 const PORTED_PROTOCOLS = new Set(["tcp", "udp", "sctp", "6", "17", "132"]);
@@ -88,7 +83,7 @@ interface Opening {
 }
 
 function fromText(world: string[]): string {
-  return world.length > 0 ? world.join(", ") : "anywhere (no source given)";
+  return world.length > 0 ? describeRanges(world) : "anywhere (no source given)";
 }
 
 /** A VPC firewall rule's world-open ingress allows, if it has any. */
@@ -97,7 +92,7 @@ function firewallOpening(props: Props): Opening | undefined {
   const sources = listOf(props.sourceRanges).map(String);
   const hasOtherSource =
     listOf(props.sourceTags).length > 0 || listOf(props.sourceServiceAccounts).length > 0;
-  const world = sources.filter(isWorldRange);
+  const world = isWorldOpen(sources) ? sources : [];
   if (world.length === 0 && (sources.length > 0 || hasOtherSource)) return undefined;
   return {
     from: fromText(world),
@@ -127,7 +122,7 @@ function policyRuleOpening(props: Props): Opening | undefined {
   if (!ALLOWING_ACTIONS.has(String(props.action ?? "").toLowerCase())) return undefined;
   const match = objectOf(props.match) ?? {};
   const sources = listOf(match.srcIpRanges).map(String);
-  const world = sources.filter(isWorldRange);
+  const world = isWorldOpen(sources) ? sources : [];
   const internetScope = String(match.srcNetworkScope ?? "").toUpperCase() === "INTERNET";
   const hasOtherSource =
     OTHER_POLICY_SOURCES.some((field) => listOf(match[field]).length > 0) ||
@@ -149,7 +144,7 @@ export const networkRules: PlatformRule[] = [
     description: "No firewall rule admits the internet to SSH, RDP, all ports or wide port ranges.",
     severity: "critical",
     category: "security",
-    checks: `VPC Firewall INGRESS allow rules, and NetworkFirewallPolicyRule / RegionNetworkFirewallPolicyRule INGRESS rules with action \`allow\` (or \`apply_security_profile_group\`), whose sources are world-open (an IPv4 range of /${WORLD_IPV4_MAX_PREFIX} or shorter such as 0.0.0.0/0, an IPv6 range of /${WORLD_IPV6_MAX_PREFIX} or shorter such as ::/0 or ::0/0, a range that is not a CIDR, \`srcNetworkScope: INTERNET\`, or no source at all, which GCP treats as 0.0.0.0/0) do not cover 22, 3389, all ports (\`all\` / no ports) or ranges wider than \`maxPortRangeSize\`.`,
+    checks: `VPC Firewall INGRESS allow rules, and INGRESS rules with action \`allow\` (or \`apply_security_profile_group\`) of NetworkFirewallPolicyRule / RegionNetworkFirewallPolicyRule / hierarchical FirewallPolicyRule and the inline \`rules\` of FirewallPolicyWithRules / NetworkFirewallPolicyWithRules / RegionNetworkFirewallPolicyWithRules, whose sources are world-open (the union of the source ranges, merged as intervals, covers at least an IPv4 /${WORLD_IPV4_SHARE_PREFIX} or an IPv6 /${WORLD_IPV6_SHARE_PREFIX} worth of addresses however it is split, e.g. 0.0.0.0/1 + 128.0.0.0/1; a range that is not a CIDR; \`srcNetworkScope: INTERNET\`; or no source at all, which GCP treats as 0.0.0.0/0) do not cover 22, 3389, all ports (\`all\` / no ports) or ranges wider than \`maxPortRangeSize\`.`,
     checkov: ["CKV_GCP_2", "CKV_GCP_3"],
     remediationSteps:
       "Restrict sourceRanges / match.srcIpRanges (e.g. 35.235.240.0/20 for IAP TCP forwarding) or the ports; use a load balancer for public services.",
@@ -158,18 +153,23 @@ export const networkRules: PlatformRule[] = [
         maxPortRangeSize: schema.integer(10, 1, "Widest port range a world-open ingress rule may allow."),
       },
     },
-    types: [FIREWALL, ...FIREWALL_POLICY_RULES],
+    types: [FIREWALL, ...FIREWALL_POLICY_RULES, ...FIREWALL_POLICIES_WITH_RULES],
     check: ({ type, props, config, report }) => {
-      if (props.disabled === true) return;
-      const opening = FIREWALL_POLICY_RULES.includes(type)
-        ? policyRuleOpening(props)
-        : firewallOpening(props);
-      if (!opening) return;
-      opening.entries.forEach(({ protocol, ports }, index) => {
-        for (const problem of tooWideAllow(protocol, ports, config.maxPortRangeSize)) {
-          report(`${opening.field}[${index}]: ${problem} to ${opening.from}.`);
-        }
-      });
+      const judge = (rule: Props, prefix: string) => {
+        if (rule.disabled === true) return;
+        const opening = type === FIREWALL ? firewallOpening(rule) : policyRuleOpening(rule);
+        if (!opening) return;
+        opening.entries.forEach(({ protocol, ports }, index) => {
+          for (const problem of tooWideAllow(protocol, ports, config.maxPortRangeSize)) {
+            report(`${prefix}${opening.field}[${index}]: ${problem} to ${opening.from}.`);
+          }
+        });
+      };
+      if (FIREWALL_POLICIES_WITH_RULES.includes(type)) {
+        listOf(props.rules).forEach((rule, index) => {
+          judge(objectOf(rule) ?? {}, `rules[${index}].`);
+        });
+      } else judge(props, "");
     },
   }),
   resourceRule({

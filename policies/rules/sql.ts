@@ -1,6 +1,8 @@
+import { describeRanges, isWorldOpen } from "../lib/address-space";
 import { listOf, objectOf, type PlatformRule, resourceRule } from "../lib/rule";
 
 export const SQL_INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
+export const ALLOYDB_INSTANCE = "gcp:alloydb/instance:Instance";
 
 const ENFORCED_SSL_MODES = ["ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"];
 
@@ -11,23 +13,30 @@ export const sqlRules: PlatformRule[] = [
     severity: "critical",
     category: "security",
     checks:
-      "DatabaseInstance `settings.ipConfiguration.ipv4Enabled` is false (the provider default is true) and no `authorizedNetworks[].value` is 0.0.0.0/0.",
+      "DatabaseInstance `settings.ipConfiguration.ipv4Enabled` is false (the provider default is true) and the union of `authorizedNetworks[].value` is not world-open (at least an IPv4 /8 or IPv6 /16 worth of public addresses, however split). AlloyDB Instance: `networkConfig.enablePublicIp` is not true and the union of `networkConfig.authorizedExternalNetworks[].cidrRange` is not world-open.",
     checkov: ["CKV_GCP_60", "CKV_GCP_11"],
     remediationSteps:
       "Set `settings.ipConfiguration: { ipv4Enabled: false, privateNetwork: <vpc> }` and connect through private IP or the Cloud SQL connector.",
-    types: [SQL_INSTANCE],
-    check: ({ props, report }) => {
+    types: [SQL_INSTANCE, ALLOYDB_INSTANCE],
+    check: ({ type, props, report }) => {
+      if (type === ALLOYDB_INSTANCE) {
+        const network = objectOf(props.networkConfig);
+        if (network?.enablePublicIp === true)
+          report("networkConfig.enablePublicIp is true: the instance gets a public IP address.");
+        const ranges = listOf(network?.authorizedExternalNetworks).map((entry) =>
+          String(objectOf(entry)?.cidrRange ?? ""),
+        );
+        if (ranges.length > 0 && isWorldOpen(ranges))
+          report(`networkConfig.authorizedExternalNetworks admit the internet: ${describeRanges(ranges)}.`);
+        return;
+      }
       const ip = objectOf(objectOf(props.settings)?.ipConfiguration);
       if (ip?.ipv4Enabled !== false) {
         report("settings.ipConfiguration.ipv4Enabled is not false: the instance gets a public IP address.");
       }
-      for (const network of listOf(ip?.authorizedNetworks)) {
-        if (network?.value === "0.0.0.0/0" || network?.value === "::/0") {
-          report(
-            `settings.ipConfiguration.authorizedNetworks authorizes ${network.value} (the whole internet).`,
-          );
-        }
-      }
+      const values = listOf(ip?.authorizedNetworks).map((network) => String(objectOf(network)?.value ?? ""));
+      if (values.length > 0 && isWorldOpen(values))
+        report(`settings.ipConfiguration.authorizedNetworks admit the internet: ${describeRanges(values)}.`);
     },
   }),
   resourceRule({

@@ -136,3 +136,107 @@ export const judgingCases: Case[] = [
     ],
   },
 ];
+
+const FIREWALL_POLICY_RULE = "gcp:compute/firewallPolicyRule:FirewallPolicyRule";
+const WITH_RULES = "gcp:compute/networkFirewallPolicyWithRules:NetworkFirewallPolicyWithRules";
+const policyRule = (srcIpRanges: string[]) => ({
+  direction: "INGRESS",
+  action: "allow",
+  priority: 1000,
+  match: { srcIpRanges, layer4Configs: [{ ipProtocol: "tcp", ports: ["22"] }] },
+});
+const halves = ["0.0.0.0/1", "128.0.0.0/1"];
+const HALVES_TEXT = "0.0.0.0/1, 128.0.0.0/1 (together 98.7% of IPv4)";
+
+judgingCases.push(
+  {
+    rule: "firewall-no-world-ingress",
+    pass: {
+      type: "gcp:compute/firewall:Firewall",
+      props: { sourceRanges: ["35.235.240.0/20"], allows: [{ protocol: "tcp", ports: ["22"] }] },
+    },
+    fail: {
+      type: "gcp:compute/firewall:Firewall",
+      props: { sourceRanges: halves, allows: [{ protocol: "tcp", ports: ["22"] }] },
+    },
+    expect: [],
+    violations: [`allows[0]: tcp/22 exposes SSH (22) to ${HALVES_TEXT}.`],
+  },
+  {
+    rule: "firewall-no-world-ingress",
+    pass: { type: FIREWALL_POLICY_RULE, props: { firewallPolicy: "f", ...policyRule(["10.0.0.0/8"]) } },
+    fail: { type: FIREWALL_POLICY_RULE, props: { firewallPolicy: "f", ...policyRule(["::/1", "8000::/1"]) } },
+    expect: [],
+    violations: [
+      "match.layer4Configs[0]: tcp/22 exposes SSH (22) to ::/1, 8000::/1 (together 99.1% of IPv6).",
+    ],
+  },
+  {
+    rule: "firewall-no-world-ingress",
+    pass: { type: WITH_RULES, props: { rules: [policyRule(["35.235.240.0/20"])] } },
+    fail: { type: WITH_RULES, props: { rules: [policyRule(["35.235.240.0/20"]), policyRule(halves)] } },
+    expect: [],
+    violations: [`rules[1].match.layer4Configs[0]: tcp/22 exposes SSH (22) to ${HALVES_TEXT}.`],
+  },
+  {
+    rule: "gke-master-authorized-networks",
+    pass: {
+      type: "gcp:container/cluster:Cluster",
+      props: { masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "203.0.113.0/24" }] } },
+    },
+    fail: {
+      type: "gcp:container/cluster:Cluster",
+      props: {
+        masterAuthorizedNetworksConfig: {
+          cidrBlocks: halves.map((cidrBlock) => ({ cidrBlock })),
+          gcpPublicCidrsAccessEnabled: true,
+        },
+      },
+    },
+    expect: [],
+    violations: [
+      `masterAuthorizedNetworksConfig.cidrBlocks admit the internet: ${HALVES_TEXT}.`,
+      "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled is true: every Google Cloud public address, any customer's VM included, can reach the control plane.",
+    ],
+  },
+  {
+    rule: "sql-no-public-ip",
+    pass: {
+      type: "gcp:sql/databaseInstance:DatabaseInstance",
+      props: { settings: { ipConfiguration: { ipv4Enabled: false } } },
+    },
+    fail: {
+      type: "gcp:sql/databaseInstance:DatabaseInstance",
+      props: {
+        settings: {
+          ipConfiguration: { ipv4Enabled: false, authorizedNetworks: halves.map((value) => ({ value })) },
+        },
+      },
+    },
+    expect: [],
+    violations: [`settings.ipConfiguration.authorizedNetworks admit the internet: ${HALVES_TEXT}.`],
+  },
+  {
+    rule: "sql-no-public-ip",
+    pass: {
+      type: "gcp:alloydb/instance:Instance",
+      props: { cluster: "c", instanceType: "PRIMARY", networkConfig: { enablePublicIp: false } },
+    },
+    fail: {
+      type: "gcp:alloydb/instance:Instance",
+      props: {
+        cluster: "c",
+        instanceType: "PRIMARY",
+        networkConfig: {
+          enablePublicIp: true,
+          authorizedExternalNetworks: halves.map((cidrRange) => ({ cidrRange })),
+        },
+      },
+    },
+    expect: [],
+    violations: [
+      "networkConfig.enablePublicIp is true: the instance gets a public IP address.",
+      `networkConfig.authorizedExternalNetworks admit the internet: ${HALVES_TEXT}.`,
+    ],
+  },
+);

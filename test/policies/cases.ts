@@ -430,7 +430,7 @@ export const cases: Case[] = [
     rule: "gke-master-authorized-networks",
     pass: cluster({ masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "10.0.0.0/8" }] } }),
     fail: cluster({ masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "0.0.0.0/0" }] } }),
-    expect: [/authorizes 0.0.0.0\/0/],
+    expect: [/admit the internet: 0.0.0.0\/0/],
   },
   {
     rule: "gke-workload-identity",
@@ -490,7 +490,7 @@ export const cases: Case[] = [
     rule: "sql-no-public-ip",
     pass: sql(goodSql),
     fail: sql({ settings: { ipConfiguration: { authorizedNetworks: [{ value: "0.0.0.0/0" }] } } }),
-    expect: [/ipv4Enabled is not false/, /authorizedNetworks authorizes 0.0.0.0\/0/],
+    expect: [/ipv4Enabled is not false/, /authorizedNetworks admit the internet: 0.0.0.0\/0/],
   },
   {
     rule: "sql-require-ssl",
@@ -586,7 +586,7 @@ export const cases: Case[] = [
       sourceRanges: ["10.0.0.0/9", "1.0.0.0/1"],
       allows: [{ protocol: "tcp", ports: ["22"] }],
     }),
-    expect: [/allows\[0\]: tcp\/22 exposes SSH \(22\) to 1.0.0.0\/1/],
+    expect: [/allows\[0\]: tcp\/22 exposes SSH \(22\) to 10.0.0.0\/9, 1.0.0.0\/1 \(together 48.7% of IPv4\)/],
   },
   {
     rule: "firewall-no-world-ingress",
@@ -614,9 +614,11 @@ export const cases: Case[] = [
     }),
     fail: firewallPolicyRule("region", {
       action: "allow",
-      match: { srcIpRanges: ["0.0.0.0/8"], layer4Configs: [{ ipProtocol: "all" }] },
+      match: { srcIpRanges: ["11.0.0.0/8"], layer4Configs: [{ ipProtocol: "all" }] },
     }),
-    expect: [/match.layer4Configs\[0\]: protocol "all" opens every port to 0.0.0.0\/8/],
+    expect: [
+      /match.layer4Configs\[0\]: protocol "all" opens every port to 11.0.0.0\/8 \(together 0.4% of IPv4\)/,
+    ],
   },
   {
     rule: "network-no-default-or-auto-mode",

@@ -34,9 +34,12 @@ const SHARED_SETTINGS: Record<string, Record<string, unknown>> = {
 
 /** Settings that differ by stack. */
 const STACK_SETTINGS: Record<StackName, Record<string, Record<string, unknown>>> = {
-  dev: { "k8s-pinned-images": { requireDigests: false } },
-  staging: { "k8s-pinned-images": { requireDigests: false } },
-  prod: { "k8s-pinned-images": { requireDigests: true } },
+  dev: { "k8s-pinned-images": { requireDigests: false }, "log-retention-minimum": { minRetentionDays: 30 } },
+  staging: {
+    "k8s-pinned-images": { requireDigests: false },
+    "log-retention-minimum": { minRetentionDays: 90 },
+  },
+  prod: { "k8s-pinned-images": { requireDigests: true }, "log-retention-minimum": { minRetentionDays: 400 } },
 };
 
 /** Only prod fails closed on unknown values: dev and staging previews keep the SDK's advisory notes. */

@@ -4,6 +4,7 @@ import { bigqueryRules } from "./bigquery";
 import { computeRules } from "./compute";
 import { dnsRules } from "./dns";
 import { gkeRules } from "./gke";
+import { hardeningRules } from "./hardening";
 import { iamRules } from "./iam";
 import { identityRules } from "./identity";
 import { kmsRules } from "./kms";
@@ -35,5 +36,6 @@ export function platformResourceAndStackRules(): PlatformRule[] {
     ...kubernetesRules,
     ...stackRules,
     ...reachRules,
+    ...hardeningRules,
   ];
 }

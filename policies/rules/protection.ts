@@ -12,7 +12,28 @@ export const STATEFUL_TYPES = [
   "gcp:compute/regionDisk:RegionDisk",
   "gcp:secretmanager/secret:Secret",
   "gcp:dns/managedZone:ManagedZone",
+  "gcp:spanner/instance:Instance",
+  "gcp:spanner/database:Database",
+  "gcp:logging/projectBucketConfig:ProjectBucketConfig",
+  "gcp:logging/folderBucketConfig:FolderBucketConfig",
+  "gcp:logging/organizationBucketConfig:OrganizationBucketConfig",
+  "gcp:logging/billingAccountBucketConfig:BillingAccountBucketConfig",
+  "gcp:alloydb/cluster:Cluster",
+  "gcp:alloydb/instance:Instance",
+  "gcp:filestore/instance:Instance",
+  "gcp:filestore/backup:Backup",
+  "gcp:redis/instance:Instance",
+  "gcp:redis/cluster:Cluster",
+  "gcp:memorystore/instance:Instance",
+  "gcp:memcache/instance:Instance",
+  "gcp:bigquery/routine:Routine",
+  "gcp:bigtable/instance:Instance",
+  "gcp:bigtable/table:Table",
+  "gcp:firestore/database:Database",
+  "gcp:secretmanager/regionalSecret:RegionalSecret",
 ];
+
+export const PROJECT = "gcp:organizations/project:Project";
 
 export const protectionRules: PlatformRule[] = [
   resourceRule({
@@ -20,11 +41,12 @@ export const protectionRules: PlatformRule[] = [
     description: "Stateful resources in prod are protected from deletion by Pulumi.",
     severity: "high",
     category: "reliability",
-    checks: `In prod, stateful types (${STATEFUL_TYPES.map((type) => type.split(":")[2]).join(", ")}) have the resource option \`protect: true\`.`,
+    checks: `In prod, stateful types (${STATEFUL_TYPES.map((type) => type.split(":")[1]).join(", ")}), and projects whose \`deletionPolicy\` is DELETE (the provider default PREVENT refuses deletion itself), have the resource option \`protect: true\`.`,
     remediationSteps:
       "Add `protect: true` to the resource options (components do it when `environment` is prod).",
-    types: STATEFUL_TYPES,
-    check: ({ opts, tier, report }) => {
+    types: [...STATEFUL_TYPES, PROJECT],
+    check: ({ type, props, opts, tier, report }) => {
+      if (type === PROJECT && String(props.deletionPolicy ?? "PREVENT").toUpperCase() !== "DELETE") return;
       if (tier === "prod" && !opts.protect) {
         report(
           "this stateful prod resource is not protected: a refactor or `pulumi destroy` would delete its data.",

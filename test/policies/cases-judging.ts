@@ -240,3 +240,272 @@ judgingCases.push(
     ],
   },
 );
+
+const AUDIT = "cloudaudit.googleapis.com";
+judgingCases.push(
+  {
+    rule: "iam-custom-role-no-escalation",
+    pass: {
+      type: "gcp:projects/iAMCustomRole:IAMCustomRole",
+      props: {
+        project: "p",
+        roleId: "reader",
+        title: "Reader",
+        permissions: ["storage.objects.get", "storage.objects.list"],
+      },
+    },
+    fail: {
+      type: "gcp:organizations/iAMCustomRole:IAMCustomRole",
+      props: {
+        orgId: "1",
+        roleId: "granter",
+        title: "Granter",
+        permissions: [
+          "storage.objects.get",
+          "resourcemanager.projects.setIamPolicy",
+          "iam.serviceAccounts.actAs",
+        ],
+      },
+    },
+    expect: [],
+    violations: [
+      "permissions include iam.serviceAccounts.actAs, resourcemanager.projects.setIamPolicy, which let the holder raise its own access.",
+    ],
+  },
+  {
+    rule: "iam-no-authoritative-hierarchy-policy",
+    pass: {
+      type: "gcp:projects/iAMMember:IAMMember",
+      props: { project: "p", role: "roles/logging.viewer", member: GROUP },
+    },
+    fail: policy(PROJECT_POLICY, { bindings: [] }, { project: "p" }),
+    expect: [],
+    violations: [
+      "projects IAMPolicy is authoritative: it removes every grant it does not list, service agents included.",
+    ],
+  },
+  {
+    rule: "audit-logs-no-exemptions",
+    pass: {
+      type: "gcp:projects/iAMAuditConfig:IAMAuditConfig",
+      props: { project: "p", service: "allServices", auditLogConfigs: [{ logType: "DATA_READ" }] },
+    },
+    fail: {
+      type: "gcp:projects/iAMAuditConfig:IAMAuditConfig",
+      props: {
+        project: "p",
+        service: "allServices",
+        auditLogConfigs: [{ logType: "DATA_READ", exemptedMembers: [GROUP] }],
+      },
+    },
+    expect: [],
+    violations: ["auditLogConfigs[0] (DATA_READ) exempts group:ops@example.com from audit logging."],
+  },
+  {
+    rule: "audit-logs-no-exemptions",
+    pass: policy(
+      "gcp:folder/iAMPolicy:IAMPolicy",
+      { auditConfigs: [{ service: "allServices", auditLogConfigs: [{ logType: "ADMIN_READ" }] }] },
+      { folder: "f" },
+    ),
+    fail: policy(
+      "gcp:folder/iAMPolicy:IAMPolicy",
+      {
+        AuditConfigs: [
+          {
+            Service: "allServices",
+            AuditLogConfigs: [{ LogType: "DATA_WRITE", ExemptedMembers: ["user:alice@example.com"] }],
+          },
+        ],
+      },
+      { folder: "f" },
+    ),
+    expect: [],
+    violations: [
+      "policyData.auditConfigs[0].auditLogConfigs[0] (allServices DATA_WRITE) exempts user:alice@example.com from audit logging.",
+    ],
+  },
+  {
+    rule: "audit-logs-not-dropped",
+    pass: {
+      type: "gcp:logging/projectExclusion:ProjectExclusion",
+      props: { filter: `resource.type="gce_instance" AND NOT logName:"${AUDIT}"` },
+    },
+    fail: {
+      type: "gcp:logging/projectExclusion:ProjectExclusion",
+      props: { filter: 'logName:"projects/p/logs/CLOUDAUDIT.googleapis.com%2Fdata_access"' },
+    },
+    expect: [],
+    violations: [
+      'the exclusion filter "logName:\\"projects/p/logs/CLOUDAUDIT.googleapis.com%2Fdata_access\\"" drops audit logs.',
+    ],
+  },
+  {
+    rule: "audit-logs-not-dropped",
+    pass: {
+      type: "gcp:logging/projectSink:ProjectSink",
+      props: { destination: "d", filter: `logName:"${AUDIT}"` },
+    },
+    fail: {
+      type: "gcp:logging/projectSink:ProjectSink",
+      props: { destination: "d", disabled: true, exclusions: [{ name: "x", filter: `logName:"${AUDIT}"` }] },
+    },
+    expect: [],
+    violations: [
+      "the sink is disabled: the logs it routes are not exported.",
+      `exclusions[0] filter "logName:\\"${AUDIT}\\"" drops audit logs from this sink.`,
+    ],
+  },
+  {
+    rule: "log-retention-minimum",
+    pass: {
+      type: "gcp:logging/projectBucketConfig:ProjectBucketConfig",
+      props: { bucketId: "b", location: "eu", project: "p", retentionDays: 400 },
+    },
+    fail: {
+      type: "gcp:logging/projectBucketConfig:ProjectBucketConfig",
+      props: { bucketId: "b", location: "eu", project: "p", retentionDays: 90 },
+    },
+    config: { stack: "prod", minRetentionDays: 400 },
+    expect: [],
+    violations: ["retentionDays is 90; this stack keeps logs at least 400 days."],
+  },
+  {
+    rule: "storage-no-hmac-keys",
+    pass: {
+      type: "gcp:storage/hmacKey:HmacKey",
+      props: { serviceAccountEmail: "a@acme-p.iam.gserviceaccount.com", state: "INACTIVE" },
+    },
+    fail: {
+      type: "gcp:storage/hmacKey:HmacKey",
+      props: { serviceAccountEmail: "a@acme-p.iam.gserviceaccount.com" },
+    },
+    expect: [],
+    violations: ["HMAC key for a@acme-p.iam.gserviceaccount.com is a long-lived credential."],
+  },
+  {
+    rule: "api-keys-restricted",
+    pass: {
+      type: "gcp:projects/apiKey:ApiKey",
+      props: {
+        restrictions: {
+          apiTargets: [{ service: "maps-backend.googleapis.com" }],
+          browserKeyRestrictions: { allowedReferrers: ["https://shop.example.com/*"] },
+        },
+      },
+    },
+    fail: { type: "gcp:projects/apiKey:ApiKey", props: { displayName: "k" } },
+    expect: [],
+    violations: [
+      "restrictions.apiTargets is empty: the key can call every enabled API.",
+      "no application restriction: anyone holding the key can use it from anywhere.",
+    ],
+  },
+  {
+    rule: "org-policy-no-weakening",
+    pass: {
+      type: "gcp:orgpolicy/policy:Policy",
+      props: {
+        name: "projects/p/policies/iam.disableServiceAccountKeyCreation",
+        parent: "projects/p",
+        spec: { rules: [{ enforce: "TRUE" }] },
+      },
+    },
+    fail: {
+      type: "gcp:orgpolicy/policy:Policy",
+      props: {
+        name: "projects/p/policies/iam.disableServiceAccountKeyCreation",
+        parent: "projects/p",
+        spec: { rules: [{ enforce: "FALSE" }] },
+      },
+    },
+    expect: [],
+    violations: [
+      "spec.rules[0].enforce is FALSE: it reopens constraints/iam.disableServiceAccountKeyCreation.",
+    ],
+  },
+  {
+    rule: "org-policy-no-weakening",
+    pass: {
+      type: "gcp:projects/organizationPolicy:OrganizationPolicy",
+      props: {
+        project: "p",
+        constraint: "constraints/compute.vmExternalIpAccess",
+        listPolicy: { deny: { all: true } },
+      },
+    },
+    fail: {
+      type: "gcp:projects/organizationPolicy:OrganizationPolicy",
+      props: {
+        project: "p",
+        constraint: "constraints/compute.vmExternalIpAccess",
+        listPolicy: { allow: { all: true } },
+      },
+    },
+    expect: [],
+    violations: ["listPolicy.allow.all is true: it reopens constraints/compute.vmExternalIpAccess."],
+  },
+  {
+    rule: "project-metadata-secure",
+    pass: {
+      type: "gcp:compute/projectMetadata:ProjectMetadata",
+      props: { metadata: { "enable-oslogin": "TRUE" } },
+    },
+    fail: {
+      type: "gcp:compute/projectMetadata:ProjectMetadata",
+      props: { metadata: { "Serial-Port-Enable": "1", "enable-oslogin": "FALSE" } },
+    },
+    expect: [],
+    violations: [
+      'Serial-Port-Enable is "1": the interactive serial console of every VM is reachable.',
+      'enable-oslogin is "FALSE": OS Login is off for every VM of the project.',
+    ],
+  },
+  {
+    rule: "project-metadata-secure",
+    pass: {
+      type: "gcp:compute/projectMetadataItem:ProjectMetadataItem",
+      props: { key: "serial-port-enable", value: "false" },
+    },
+    fail: {
+      type: "gcp:compute/projectMetadataItem:ProjectMetadataItem",
+      props: { key: "serial-port-enable", value: "true" },
+    },
+    expect: [],
+    violations: ['serial-port-enable is "true": the interactive serial console of every VM is reachable.'],
+  },
+  {
+    rule: "no-dynamic-providers-in-prod",
+    pass: { type: "gcp:storage/bucket:Bucket", props: {} },
+    fail: { type: "pulumi-nodejs:dynamic:Resource", props: { __provider: "x" } },
+    config: { stack: "prod" },
+    expect: [],
+    violations: ["a dynamic provider runs arbitrary code with the prod deploy identity."],
+  },
+  {
+    rule: "prod-stateful-protected",
+    pass: {
+      type: "gcp:organizations/project:Project",
+      props: { projectId: "acme-x", deletionPolicy: "PREVENT" },
+    },
+    fail: {
+      type: "gcp:organizations/project:Project",
+      props: { projectId: "acme-x", deletionPolicy: "DELETE" },
+    },
+    config: { stack: "prod" },
+    expect: [],
+    violations: [
+      "this stateful prod resource is not protected: a refactor or `pulumi destroy` would delete its data.",
+    ],
+  },
+  {
+    rule: "prod-stateful-protected",
+    pass: { type: "gcp:spanner/database:Database", props: { instance: "i", name: "d" }, protect: true },
+    fail: { type: "gcp:redis/instance:Instance", props: { memorySizeGb: 1 } },
+    config: { stack: "prod" },
+    expect: [],
+    violations: [
+      "this stateful prod resource is not protected: a refactor or `pulumi destroy` would delete its data.",
+    ],
+  },
+);

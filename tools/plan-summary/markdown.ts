@@ -354,5 +354,24 @@ export function planResultToSummary(result: PlanResult, stack = result.stack): P
 
 /** Renders the offline plan (`npm run plan -- --markdown FILE`) in the same layout as a preview. */
 export function renderPlanMarkdown(result: PlanResult, options: RenderPlanOptions = {}): string {
-  return renderSummaryMarkdown(planResultToSummary(result, options.stack), options);
+  const body = renderSummaryMarkdown(planResultToSummary(result, options.stack), options);
+  const exemptions = result.policy?.exemptions ?? [];
+  return exemptions.length === 0 ? body : `${body.trimEnd()}\n\n${exemptionsSection(exemptions)}\n`;
+}
+
+/**
+ * Exemptions in force are part of what a reviewer approves: a policy they switch off must show in
+ * the comment, not only in the text report. Every field comes from the register, so each is a code span.
+ */
+function exemptionsSection(exemptions: NonNullable<PlanResult["policy"]>["exemptions"]): string {
+  const rows = exemptions.map((entry) =>
+    [entry.policy, entry.resource, entry.owner, entry.ticket, entry.expires].map(cellCode).join(" | "),
+  );
+  return [
+    `#### Policy exemptions in force (${exemptions.length})`,
+    "",
+    "| Policy | Resource | Owner | Ticket | Expires |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows.map((row) => `| ${row} |`),
+  ].join("\n");
 }

@@ -4,6 +4,7 @@
  */
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { tierOf } from "./lib/context";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -23,6 +24,31 @@ function matchesEverything(pattern: string): boolean {
   return /^(?:urn:)?\*+$/.test(pattern.trim());
 }
 
+/**
+ * Whether a pattern names resources rather than sweeping a stack: an exact URN or name, or a glob
+ * with a literal run of at least three letters or digits in the resource name (`dev-bastion*`).
+ * `*-*`, `a*` or `urn:pulumi:prod::*` would match most or all of a stack.
+ */
+export function namesResources(pattern: string): boolean {
+  const text = pattern.trim();
+  if (!text.includes("*")) return text !== "";
+  let name = text;
+  if (text.startsWith("urn:")) {
+    const segments = text.split("::");
+    if (segments.length < 3) return false;
+    name = segments[segments.length - 1];
+  }
+  return name.split("*").some((literal) => /[A-Za-z0-9]{3,}/.test(literal));
+}
+
+/** An exact URN: the only form a security policy can be exempted with on a prod stack. */
+export function isExactUrn(pattern: string): boolean {
+  return pattern.startsWith("urn:pulumi:") && !pattern.includes("*") && pattern.split("::").length === 4;
+}
+
+/** Tracker keys (`PLAT-142`), GitHub references (`org/repo#12`, `#12`) or an https link. */
+const TICKET = /^(?:[A-Z][A-Z0-9]{1,9}-\d+|[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+#\d+|#\d+|https:\/\/[^\s]+)$/;
+
 const exemptionSchema = z
   .object({
     policy: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: "expected a policy name in kebab-case" }),
@@ -32,13 +58,19 @@ const exemptionSchema = z
       .refine((pattern) => !matchesEverything(pattern), {
         error:
           "expected a URN or a resource-name glob that names resources, not a pattern matching every resource",
+      })
+      .refine((pattern) => matchesEverything(pattern) || namesResources(pattern), {
+        error:
+          "expected a URN or a resource-name glob that names resources (a literal of at least 3 letters or digits in the name), not a pattern matching most of a stack",
       }),
     stacks: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "expected a stack name" })).min(1, {
       error: "expected at least one stack name",
     }),
     owner: z.string().min(1, { error: "expected the owning team or person" }),
     reason: z.string().min(10, { error: "expected a reason of at least 10 characters" }),
-    ticket: z.string().min(1, { error: "expected a ticket reference" }),
+    ticket: z.string().regex(TICKET, {
+      error: "expected a ticket reference such as PLAT-142, org/repo#12 or an https link",
+    }),
     expires: z
       .string({ error: "expected an ISO date (YYYY-MM-DD) as a quoted string" })
       .regex(ISO_DATE, { error: "expected an ISO date (YYYY-MM-DD)" })
@@ -92,6 +124,7 @@ export function loadExemptions(
   file: string,
   text: string,
   knownPolicies?: readonly string[],
+  securityPolicies?: readonly string[],
 ): ExemptionRegister {
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
@@ -122,6 +155,27 @@ export function loadExemptions(
           .map(
             ({ entry, index }) =>
               `${file}: exemptions[${index}].policy: expected the name of a policy in the pack, found ${JSON.stringify(entry.policy)}`,
+          )
+          .join("\n"),
+      );
+    }
+  }
+  if (securityPolicies) {
+    const security = new Set(securityPolicies);
+    const loose = parsed.data.exemptions
+      .map((entry, index) => ({ entry, index }))
+      .filter(
+        ({ entry }) =>
+          security.has(entry.policy) &&
+          entry.stacks.some((stack) => tierOf(stack) === "prod") &&
+          !isExactUrn(entry.resource),
+      );
+    if (loose.length > 0) {
+      throw new ExemptionRegisterError(
+        loose
+          .map(
+            ({ entry, index }) =>
+              `${file}: exemptions[${index}].resource: expected an exact URN (no *) to exempt the security policy ${entry.policy} on a prod stack, found ${JSON.stringify(entry.resource)}`,
           )
           .join("\n"),
       );

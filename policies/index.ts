@@ -13,13 +13,14 @@ import type { RegisterState } from "./rules/exemptions";
 
 const REGISTER_FILE = join(__dirname, "exemptions.yaml");
 
-function readRegister(knownPolicies: string[]): RegisterState {
+function readRegister(knownPolicies: string[], securityPolicies: string[]): RegisterState {
   try {
     return {
       register: loadExemptions(
         "policies/exemptions.yaml",
         readFileSync(REGISTER_FILE, "utf8"),
         knownPolicies,
+        securityPolicies,
       ),
     };
   } catch (error) {
@@ -32,7 +33,11 @@ function readRegister(knownPolicies: string[]): RegisterState {
 
 let register: RegisterState = { error: "policies/exemptions.yaml: not loaded yet" };
 const state: PackState = { register: () => register, today: () => isoDay(new Date()) };
-register = readRegister(platformRules(state).map((rule) => rule.name));
+const rules = platformRules(state);
+register = readRegister(
+  rules.map((rule) => rule.name),
+  rules.filter((rule) => rule.meta.category === "security").map((rule) => rule.name),
+);
 
 new PolicyPack("platform-policies", {
   description:

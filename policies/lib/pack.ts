@@ -11,10 +11,10 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { type ExemptionRegister, exemptionsInForce, isExempt, nameFromUrn } from "../exemptions";
+import { type ExemptionRegister, exemptionsInForce, isExactUrn, isExempt, nameFromUrn } from "../exemptions";
 import { exemptionRules, type RegisterState } from "../rules/exemptions";
 import { platformResourceAndStackRules } from "../rules/index";
-import { CONTEXT_SCHEMA_PROPERTIES, DEFAULT_CONTEXT, withDefaults } from "./context";
+import { CONTEXT_SCHEMA_PROPERTIES, DEFAULT_CONTEXT, tierOf, withDefaults } from "./context";
 import { type PlatformResourceRule, type PlatformRule, stackRule, tagWithPulumiType } from "./rule";
 import { deferredEvaluations, unknownPathOf } from "./unknown";
 
@@ -114,6 +114,7 @@ function liveExemptions(state: PackState, rawConfig: Record<string, unknown>) {
 function exemptionMatcher(
   state: PackState,
   policy: string,
+  security: boolean,
 ): (rawConfig: Record<string, unknown>, urn: string, name: string) => boolean {
   let forRegister: ExemptionRegister | undefined;
   const byStack = new Map<string, ExemptionRegister>();
@@ -136,7 +137,11 @@ function exemptionMatcher(
       byStack.set(stack, entries);
     }
     if (entries.exemptions.length === 0) return false;
-    return isExempt(exemptionsInForce(entries, stack, state.today()), policy, urn, name) !== undefined;
+    const inForce = exemptionsInForce(entries, stack, state.today());
+    // On prod, a security policy is exempted only for exact URNs, whatever the register says.
+    if (security && tierOf(stack) === "prod")
+      return inForce.some((entry) => isExactUrn(entry.resource) && entry.resource === urn);
+    return isExempt(inForce, policy, urn, name) !== undefined;
   };
 }
 
@@ -156,7 +161,9 @@ export function toPolicy(
   };
   const exemptible = !NOT_EXEMPTIBLE.has(rule.name);
   if (rule.kind === "resource") {
-    const exempt = exemptible ? exemptionMatcher(state, rule.name) : () => false;
+    const exempt = exemptible
+      ? exemptionMatcher(state, rule.name, rule.meta.category === "security")
+      : () => false;
     return {
       ...base,
       // Keeps the rule's type tag, so the SDK still skips it for other types without deserializing.
@@ -175,7 +182,12 @@ export function toPolicy(
   return {
     ...base,
     validateStack: (args, reportViolation) => {
-      const inForce = exemptible ? liveExemptions(state, args.getConfig<Record<string, unknown>>()) : [];
+      const rawConfig = args.getConfig<Record<string, unknown>>();
+      const prodSecurity =
+        rule.meta.category === "security" && tierOf(withDefaults(undefined, rawConfig).stack) === "prod";
+      const inForce = (exemptible ? liveExemptions(state, rawConfig) : []).filter(
+        (entry) => !prodSecurity || isExactUrn(entry.resource),
+      );
       const report: ReportViolation = (message, urn) => {
         if (urn && isExempt(inForce, rule.name, urn, nameFromUrn(urn))) return;
         reportViolation(message, urn);

@@ -31,6 +31,7 @@ export const STATEFUL_TYPES = [
   "gcp:bigtable/table:Table",
   "gcp:firestore/database:Database",
   "gcp:secretmanager/regionalSecret:RegionalSecret",
+  "gcp:artifactregistry/repository:Repository",
 ];
 
 export const PROJECT = "gcp:organizations/project:Project";

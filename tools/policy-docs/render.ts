@@ -1,5 +1,7 @@
 /** Renders docs/policies.md and the per-stack policy configs from the pack's own rule objects. */
+
 import { catalog, levelFor, profileConfig, STACKS, type StackName } from "../../policies/profiles";
+import { OUT_OF_SCOPE } from "../../policies/scope";
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -43,6 +45,18 @@ export function renderPoliciesMarkdown(): string {
   lines.push("", "## Remediation", "");
   for (const rule of rules) {
     lines.push(`- **${rule.name}**: ${cell(rule.description)} ${cell(rule.remediationSteps)}`);
+  }
+  lines.push(
+    "",
+    "## Out of scope",
+    "",
+    "Resource types of @pulumi/gcp that can grant access, open a network path or hold data, and that no rule judges, each with the reason (policies/scope.ts; test/policies/coverage.test.ts fails when a new type is neither judged nor listed).",
+    "",
+    "| Type | Reason |",
+    "| --- | --- |",
+  );
+  for (const group of OUT_OF_SCOPE) {
+    for (const type of group.types) lines.push(`| \`${type}\` | ${cell(group.reason)} |`);
   }
   lines.push("");
   return lines.join("\n");

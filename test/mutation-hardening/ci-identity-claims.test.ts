@@ -119,9 +119,9 @@ describe("the claims a job must present", () => {
       ref: "refs/heads/main",
       allowedEvents,
     });
-    expect(expectedPreviewClaims("acme-corp/platform", "612345678", "81234567", "refs/heads/rel")[1].ref).toBe(
-      "refs/heads/rel",
-    );
+    expect(
+      expectedPreviewClaims("acme-corp/platform", "612345678", "81234567", "refs/heads/rel")[1].ref,
+    ).toBe("refs/heads/rel");
   });
 
   test("deploy: a push in the environment on the deploy branch", () => {

@@ -33,7 +33,11 @@ function main(argv: string[]): number {
     mkdirSync(path.dirname(link), { recursive: true });
     symlinkSync(shared, link);
   }
-  const args = [path.join(ROOT, "node_modules/@stryker-mutator/core/bin/stryker.js"), "run", "stryker.config.mjs"];
+  const args = [
+    path.join(ROOT, "node_modules/@stryker-mutator/core/bin/stryker.js"),
+    "run",
+    "stryker.config.mjs",
+  ];
   if (mutate.length > 0) args.push("--mutate", mutate.join(","));
   const stryker = spawnSync(process.execPath, args, { cwd: ROOT, stdio: "inherit" });
   if (stryker.status !== 0) return stryker.status ?? 1;

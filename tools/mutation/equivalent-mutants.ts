@@ -12,4 +12,13 @@ export interface EquivalentMutant {
   reason: string;
 }
 
-export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [];
+export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
+  {
+    file: "stacks/config/cidr.ts",
+    mutatorName: "EqualityOperator",
+    original: "i < parsed.length",
+    replacement: "i <= parsed.length",
+    reason:
+      "the extra outer pass (i = length) starts the inner loop at length + 1, which runs no iteration: same pairs",
+  },
+];

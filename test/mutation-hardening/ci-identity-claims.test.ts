@@ -230,6 +230,24 @@ describe("ArgumentChecks: what each check accepts and the exact message for the 
     ]);
   });
 
+  test("values that are not strings are refused even when their text would pass", () => {
+    expect(problemsOf((c) => c.organizationName("github.name", 42))).toEqual([
+      `github.name: expected ${ORGANIZATION_EXPECTATION}, found number 42`,
+    ]);
+    expect(problemsOf((c) => c.ref("deployRef", ["refs/heads/main"]))).toEqual([
+      `deployRef: expected ${REF_EXPECTATION}, found a list of 1`,
+    ]);
+    expect(problemsOf((c) => c.environment("deployEnvironment", ["prod"]))).toEqual([
+      `deployEnvironment: expected ${ENVIRONMENT_EXPECTATION}, found a list of 1`,
+    ]);
+    expect(problemsOf((c) => c.repositoryName("repository.name", ["platform"]))).toEqual([
+      `repository.name: expected ${REPOSITORY_EXPECTATION}, found a list of 1`,
+    ]);
+    expect(problemsOf((c) => c.numericId("repository.id", [612345678], "repository"))).toEqual([
+      `repository.id: expected ${NUMERIC_EXPECTATION}, found a list of 1`,
+    ]);
+  });
+
   test("expect() records only failed checks, in order; throwIfAny throws them all in one error", () => {
     const checks = new ArgumentChecks();
     checks.expect(true, "a", "anything", 1);

@@ -21,4 +21,12 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     reason:
       "the extra outer pass (i = length) starts the inner loop at length + 1, which runs no iteration: same pairs",
   },
+  {
+    file: "components/ci-identity/claims.ts",
+    mutatorName: "Regex",
+    original: "/[^a-z0-9-]+/g",
+    replacement: "/[^a-z0-9-]/g",
+    reason:
+      "each character becomes a dash instead of each run, and the next replace collapses runs of dashes",
+  },
 ];

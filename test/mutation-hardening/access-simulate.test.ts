@@ -183,6 +183,36 @@ describe("simulateAccess over two pools", () => {
     expect(simulateAccess(plan.slice(2), claims)).toEqual([]);
   });
 
+  it("only service-account IAM members count: a project-level grant of the role impersonates nothing", () => {
+    const projectGrant = resource("gcp:projects/iAMMember:IAMMember", "project-wiu", {
+      project: "p",
+      role: "roles/iam.workloadIdentityUser",
+      member: M42,
+    });
+    expect(simulateAccess([...plan, projectGrant], claims).map((d) => d.serviceAccount)).toEqual([
+      "deploy@p.iam.gserviceaccount.com",
+      "nobody@p.iam.gserviceaccount.com",
+      "partner@q.iam.gserviceaccount.com",
+      "plain@p.iam.gserviceaccount.com",
+    ]);
+  });
+
+  it("a provider without an OIDC issuer accepts no token", () => {
+    const noIssuer = provider("github", {
+      workloadIdentityPoolId: "github",
+      attributeMapping: { "google.subject": "assertion.sub" },
+    });
+    const [decision] = simulateAccess(
+      [noIssuer, grant("deploy-42", "deploy@p.iam.gserviceaccount.com", M42)],
+      claims,
+    );
+    expect(decision).toMatchObject({
+      allowed: false,
+      refusedAt: "issuer",
+      reason: `the token's issuer "${ISSUER}" is not the provider's `,
+    });
+  });
+
   it("the issuer is checked first", () => {
     const decisions = simulateAccess(plan, { ...claims, iss: "https://evil.example" });
     expect(decisions.map((d) => [d.allowed, d.refusedAt, d.reason, d.matchedMembers])).toEqual(

@@ -1,12 +1,48 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, test } from "vitest";
+import { simulateAccess } from "../../tools/access/simulate";
 import type { PlannedResource } from "../../tools/plan/model";
 import { runExample, typeScriptBlocks } from "../helpers/readme-example";
-import { fixtureNames, renderMatrix, SCENARIOS, STACKS } from "./matrix";
+import { allowedAccounts, fixtureNames, loadClaims, renderMatrix, SCENARIOS, STACKS } from "./matrix";
 
 const README = "components/ci-identity/README.md";
 const START = "<!-- access-matrix:start -->";
 const END = "<!-- access-matrix:end -->";
+
+const PREVIEW = ["preview-platform"];
+const NONE: string[] = [];
+/**
+ * Who each token may impersonate in the dev, staging and prod stacks of the README example,
+ * written by hand from the trust rules (not from a run of the simulator): a pull request of the
+ * platform repository, and any allowed event on its main branch, reach the preview identity; only a
+ * `push` job on main in a stack's own GitHub environment reaches that stack's deploy identity; a
+ * product team's deploy identity exists in prod only; any other event, repository, organization
+ * or re-created repository (new id) reaches nothing.
+ */
+const EXPECTED_ACCESS: Record<string, [dev: string[], staging: string[], prod: string[]]> = {
+  "platform-pull-request": [PREVIEW, PREVIEW, PREVIEW],
+  "platform-push-main": [PREVIEW, PREVIEW, PREVIEW],
+  "platform-push-main-immutable-sub": [PREVIEW, PREVIEW, PREVIEW],
+  "platform-deploy-dev": [["deploy-platform", "preview-platform"], PREVIEW, PREVIEW],
+  "platform-deploy-staging": [PREVIEW, ["deploy-platform", "preview-platform"], PREVIEW],
+  "platform-deploy-prod": [PREVIEW, PREVIEW, ["deploy-platform", "preview-platform"]],
+  "platform-deploy-prod-immutable-sub": [PREVIEW, PREVIEW, ["deploy-platform", "preview-platform"]],
+  "platform-deploy-prod-feature-branch": [NONE, NONE, NONE],
+  "platform-pull-request-target": [NONE, NONE, NONE],
+  "platform-workflow-run": [NONE, NONE, NONE],
+  "platform-schedule-drift": [PREVIEW, PREVIEW, PREVIEW],
+  "platform-workflow-dispatch": [PREVIEW, PREVIEW, PREVIEW],
+  "platform-issue-comment": [NONE, NONE, NONE],
+  "platform-issue-comment-prod-environment": [NONE, NONE, NONE],
+  "platform-repository-dispatch": [NONE, NONE, NONE],
+  "fork-pull-request-with-write-tokens": [PREVIEW, PREVIEW, PREVIEW],
+  "fork-own-workflow": [NONE, NONE, NONE],
+  "other-repository-same-organization": [NONE, NONE, NONE],
+  "repository-recreated-same-name": [NONE, NONE, NONE],
+  "other-organization-same-names": [NONE, NONE, NONE],
+  "payments-api-deploy-prod": [NONE, NONE, ["deploy-payments-api"]],
+  "payments-api-pull-request": [NONE, NONE, NONE],
+};
 
 describe("the README's access matrix", () => {
   const resourcesByStack: Record<string, PlannedResource[]> = {};
@@ -20,7 +56,29 @@ describe("the README's access matrix", () => {
     expect(Object.keys(SCENARIOS).sort()).toEqual(fixtureNames().sort());
   });
 
-  test("is what the simulator computes for the README example", () => {
+  test("the simulator grants exactly the hand-written matrix", () => {
+    expect(Object.keys(EXPECTED_ACCESS).sort()).toEqual(fixtureNames().sort());
+    for (const [token, expected] of Object.entries(EXPECTED_ACCESS)) {
+      const actual = STACKS.map((stack) =>
+        allowedAccounts(simulateAccess(resourcesByStack[stack], loadClaims(token))),
+      );
+      expect(actual, token).toEqual(expected);
+    }
+  });
+
+  test("the README shows the hand-written matrix", () => {
+    const readme = readFileSync(README, "utf8");
+    const rows = tableCells(readme.slice(readme.indexOf(START) + START.length, readme.indexOf(END))).slice(2);
+    const shown = Object.fromEntries(
+      rows.map((cells) => [
+        cells[0].replace(/`/g, ""),
+        cells.slice(2, 2 + STACKS.length).map((cell) => (cell === "none" ? [] : cell.split(", "))),
+      ]),
+    );
+    expect(shown).toEqual(EXPECTED_ACCESS);
+  });
+
+  test("its reasons column is what the simulator reports (regenerate with UPDATE_ACCESS_MATRIX=1)", () => {
     const readme = readFileSync(README, "utf8");
     const start = readme.indexOf(START);
     const end = readme.indexOf(END);

@@ -122,7 +122,26 @@ describe("CiIdentity", () => {
     const roles = resources
       .filter((r) => r.type === "gcp:projects/iAMMember:IAMMember")
       .map((r) => String(r.inputs.role));
-    expect(roles.length).toBeGreaterThan(0);
+    // The read-only preview roles and the deploy roles, once each on the one project of the stack.
+    expect(roles.sort()).toEqual([
+      "roles/browser",
+      "roles/cloudkms.admin",
+      "roles/cloudkms.viewer",
+      "roles/compute.networkAdmin",
+      "roles/compute.securityAdmin",
+      "roles/compute.viewer",
+      "roles/iam.securityReviewer",
+      "roles/iam.serviceAccountAdmin",
+      "roles/iam.workloadIdentityPoolAdmin",
+      "roles/iam.workloadIdentityPoolViewer",
+      "roles/logging.configWriter",
+      "roles/logging.viewer",
+      "roles/monitoring.editor",
+      "roles/monitoring.viewer",
+      "roles/resourcemanager.projectIamAdmin",
+      "roles/serviceusage.serviceUsageAdmin",
+      "roles/serviceusage.serviceUsageViewer",
+    ]);
     expect(roles.filter((role) => ["roles/owner", "roles/editor", "roles/viewer"].includes(role))).toEqual(
       [],
     );

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { GcpEnvironment, type GcpEnvironmentArgs, validateArgs } from "../../components/environment";
 import { runUnderMocks } from "../../tools/plan/mock-runtime";
@@ -15,6 +16,11 @@ const baseArgs: GcpEnvironmentArgs = {
   groups: { viewers: ["payments-viewers@example.com"], developers: ["payments-engineers@example.com"] },
   budget: { amount: 800, alertEmails: ["payments-leads@example.com"] },
 };
+
+/** The value of an output once the mock runtime has resolved it. */
+function valueOf<T>(output: unknown): Promise<T> {
+  return new Promise((resolve) => (output as pulumi.Output<T>).apply(resolve));
+}
 
 async function plan(args: GcpEnvironmentArgs, stack = "test") {
   const { resources, outputs } = await runUnderMocks({
@@ -133,7 +139,9 @@ describe("GcpEnvironment", () => {
       purpose: "ENCRYPT_DECRYPT",
       keyRing: "projects/acme-payments-dev/locations/europe-west1/keyRings/payments-dev",
     });
-    expect(outputs.kmsKeyId).toBeDefined();
+    // A Cloud KMS key's id is its resource name: the key ring's, then cryptoKeys/<name>.
+    const key = get("payments-key").inputs;
+    expect(await valueOf(outputs.kmsKeyId)).toBe(`${key.keyRing}/cryptoKeys/${key.name}`);
   });
 
   it("sets a budget with 50/90/100% actual and 100% forecast thresholds, alerting the channels", async () => {
@@ -148,7 +156,7 @@ describe("GcpEnvironment", () => {
     });
     const budget = get("payments-budget");
     const projectNumber = resources.find((r) => r.type === "gcp:organizations/project:Project");
-    expect(projectNumber).toBeDefined();
+    expect(projectNumber?.inputs.projectId).toBe("acme-payments-dev");
     expect(budget.inputs).toMatchObject({
       billingAccount: "01A2B3-C4D5E6-F7A8B9",
       amount: { specifiedAmount: { currencyCode: "USD", units: "800" } },
@@ -219,7 +227,8 @@ describe("GcpEnvironment", () => {
       folderId: undefined,
     });
     expect(resources.some((r) => r.type === "gcp:organizations/project:Project")).toBe(false);
-    expect(outputs.projectNumber).toBeDefined();
+    // The number of the adopted project, read with getProject: Google's numeric project number.
+    expect(await valueOf(outputs.projectNumber)).toMatch(/^[1-9][0-9]{11}$/);
   });
 
   it.each([

@@ -6,20 +6,15 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../tools/plan-summary/cli";
 
 const REPO = resolve(__dirname, "../..");
-// Relative to the repository root, as CI lays it out (shared/ beside the clone).
-const WEBSERVER = "../shared/fixtures/pulumi-engine/event-streams/webserver-userdata.json";
+// shared/ lies beside the clone, as CI lays it out. Absolute, so the test needs no process.chdir
+// (which worker threads, as the mutation-testing runner uses, do not support).
+const WEBSERVER = resolve(REPO, "../shared/fixtures/pulumi-engine/event-streams/webserver-userdata.json");
 
 function run(argv: string[]) {
   let stdout = "";
   let stderr = "";
-  const cwd = process.cwd();
-  process.chdir(REPO);
-  try {
-    const code = runCli(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
-    return { code, stdout, stderr };
-  } finally {
-    process.chdir(cwd);
-  }
+  const code = runCli(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
 }
 
 describe("plan-summary CLI", () => {

@@ -20,11 +20,9 @@ describe("resource rules: passing and failing fixtures", () => {
     const failed = runResource(rule, fail, config);
     expect(failed.error).toBeUndefined();
     if (violations) expect([...failed.messages].sort()).toEqual([...violations].sort());
-    for (const pattern of patterns)
-      expect(
-        failed.messages.some((m) => pattern.test(m)),
-        `${pattern} in ${failed.messages.join(" | ")}`,
-      ).toBe(true);
+    // Otherwise exactly these violations, in order: one message per expected pattern and nothing
+    // else, so a check that reports the wrong reason (or one reason too many) fails here.
+    else expect(failed.messages).toEqual(patterns.map((pattern) => expect.stringMatching(pattern)));
   });
 
   it("has fixtures for every resource rule in the pack", () => {

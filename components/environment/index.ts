@@ -57,7 +57,7 @@ export interface GcpEnvironmentArgs {
     /** ISO currency code of the billing account. Default: USD. */
     currency?: string;
     /** Monitoring notification channels (ids) that receive budget alerts, e.g. from on-call routing. */
-    notificationChannels?: pulumi.Input<string>[];
+    notificationChannels?: pulumi.Input<pulumi.Input<string>[]>;
     /** Email addresses that get an email notification channel for budget alerts. */
     alertEmails?: string[];
   };
@@ -318,7 +318,9 @@ export class GcpEnvironment extends pulumi.ComponentResource {
         },
         thresholdRules: BUDGET_THRESHOLDS.map((rule) => ({ ...rule })),
         allUpdatesRule: {
-          monitoringNotificationChannels: [...(args.budget.notificationChannels ?? []), ...emailChannels],
+          monitoringNotificationChannels: pulumi
+            .all([args.budget.notificationChannels ?? [], pulumi.all(emailChannels)])
+            .apply(([routed, emails]) => [...routed, ...emails]),
           disableDefaultIamRecipients: false,
         },
       },

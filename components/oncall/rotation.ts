@@ -20,7 +20,10 @@ function handoffAt(rotation: Rotation, shift: number): DateTime {
 const handoffCache = new WeakMap<Rotation, Map<number, number>>();
 function handoffMillis(rotation: Rotation, shift: number): number {
   let cache = handoffCache.get(rotation);
-  if (!cache) handoffCache.set(rotation, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    handoffCache.set(rotation, cache);
+  }
   let millis = cache.get(shift);
   if (millis === undefined) {
     millis = handoffAt(rotation, shift).toMillis();

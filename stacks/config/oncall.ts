@@ -234,6 +234,11 @@ export const dutiesSchema = z.strictObject({
 });
 
 export const oncallConfigSchema = z.strictObject({
+  environment: name
+    .default("platform")
+    .describe(
+      "The environment (under `platform:environments`) whose project holds the notification channels.",
+    ),
   people: z.array(personSchema).min(1),
   teams: z.array(oncallTeamSchema).min(1),
   severities: z.strictObject({
@@ -293,6 +298,7 @@ export function refineOncall(
   oncall: OncallConfig | undefined,
   secrets: Record<string, string> | undefined,
   platformTeams: readonly string[],
+  environments: readonly string[],
   ctx: z.RefinementCtx,
 ): void {
   if (!oncall) return;
@@ -335,6 +341,8 @@ export function refineOncall(
     "escalation policy name",
   );
 
+  if (!environments.includes(oncall.environment))
+    issue(["environment"], `one of the environments under platform:environments (${list(environments)})`);
   const people = oncall.people.map((p) => p.id);
   const teams = oncall.teams.map((t) => t.name);
   const receivers = new Map(oncall.receivers.map((r) => [r.name, r]));
@@ -390,11 +398,11 @@ export function refineOncall(
       if (layerNames.indexOf(layer) !== layerIndex)
         issue([...base, "layers", layerIndex, "name"], "a unique layer name");
     });
-    rotation.layers.forEach((layer, layerIndex) =>
-      layer.members.forEach((member, memberIndex) =>
-        personRef(member, [...base, "layers", layerIndex, "members", memberIndex]),
-      ),
-    );
+    rotation.layers.forEach((layer, layerIndex) => {
+      layer.members.forEach((member, memberIndex) => {
+        personRef(member, [...base, "layers", layerIndex, "members", memberIndex]);
+      });
+    });
     rotation.overrides.forEach((override, overrideIndex) => {
       const path = [...base, "overrides", overrideIndex];
       personRef(override.person, [...path, "person"]);
@@ -501,7 +509,7 @@ export function refineOncall(
     );
   personRef(duties.reviewStandards, ["duties", "reviewStandards"]);
   personRef(duties.documentation, ["duties", "documentation"]);
-  duties.release.captains.forEach((captain, index) =>
-    personRef(captain, ["duties", "release", "captains", index]),
-  );
+  duties.release.captains.forEach((captain, index) => {
+    personRef(captain, ["duties", "release", "captains", index]);
+  });
 }

@@ -227,7 +227,13 @@ export const platformConfigSchema = z
       config.environments.map((env) => env.name),
       ctx,
     );
-    refineOncall(config.oncall, config.oncallSecrets, teamNames, ctx);
+    refineOncall(
+      config.oncall,
+      config.oncallSecrets,
+      teamNames,
+      config.environments.map((env) => env.name),
+      ctx,
+    );
   });
 
 export type PlatformConfig = z.output<typeof platformConfigSchema>;

@@ -3,17 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { OncallConfig } from "../../stacks/config/oncall";
 import { createChannels } from "./channels";
 import type { AlertRoute, AlertRouter, Severity } from "./routing";
+import { MONITORING_SEVERITY } from "./severity";
 import { findRoute, routeChannels } from "./simulate";
 
 export * from "./routing";
 
-/** Cloud Monitoring's AlertPolicy severity per platform severity; SEV4 is only a label. */
-export const MONITORING_SEVERITY: Record<Severity, AlertRoute["severity"]> = {
-  SEV1: "CRITICAL",
-  SEV2: "ERROR",
-  SEV3: "WARNING",
-  SEV4: undefined,
-};
+export { MONITORING_SEVERITY } from "./severity";
 
 export interface OnCallRoutingArgs {
   /** The validated on-call model (`platform:oncall` of the stack config). */

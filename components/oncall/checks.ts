@@ -102,7 +102,7 @@ export function checkModel(model: OncallConfig, now: Date): Gap[] {
     if (uncovered.length > 0)
       gaps.push({
         kind: "uncovered-rotation",
-        message: `rotation ${rotation.name}: nobody on duty at ${at(uncovered[0])} (${uncovered.length} of ${instants.length} checked instants in the next ${CHECK_WEEKS} weeks)`,
+        message: `rotation ${rotation.name}: nobody on duty at ${at(uncovered[0])}, the first uncovered instant of the next ${CHECK_WEEKS} weeks`,
       });
   }
   const doubles = new Map<string, Date>();

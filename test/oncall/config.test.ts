@@ -39,7 +39,9 @@ describe("platform:oncall validation", () => {
     expect(secretKeys).toContain("platform:oncallSecrets");
     const areas = config.oncall?.areas.map((area) => area.name) ?? [];
     expect(areas).toEqual(expect.arrayContaining(["deployment", "billing", "connectivity", "release"]));
-    expect(new Set(config.oncall?.teams.map((team) => team.name))).toEqual(new Set(["platform", "payments", "api"]));
+    expect(new Set(config.oncall?.teams.map((team) => team.name))).toEqual(
+      new Set(["platform", "payments", "api"]),
+    );
   });
 
   it("refuses an unknown person in a rotation", () => {
@@ -66,7 +68,9 @@ describe("platform:oncall validation", () => {
         delete (m.areas[1] as { owner?: string }).owner;
         m.areas.splice(3, 1);
       }),
-    ).toEqual([`${FILE}: platform:oncall.areas[1].owner: expected a string, found nothing (the key is missing)`]);
+    ).toEqual([
+      `${FILE}: platform:oncall.areas[1].owner: expected a string, found nothing (the key is missing)`,
+    ]);
     expect(problems((m) => void m.areas.splice(3, 1))).toEqual([
       `${FILE}: platform:oncall.areas: expected an area named release (required areas: deployment, billing, connectivity, release), found a list of 3 items`,
       `${FILE}: platform:oncall.routes[2].area: expected an area under platform:oncall.areas (deployment, billing, connectivity), found "release"`,
@@ -101,9 +105,24 @@ describe("platform:oncall validation", () => {
     expect(
       problems((m) => {
         m.rotations[0].overrides = [
-          { layer: "primary", person: "cai", start: "2026-04-01T08:00:00+02:00", end: "2026-04-03T08:00:00+02:00" },
-          { layer: "primary", person: "ben", start: "2026-04-02T08:00:00+02:00", end: "2026-04-04T08:00:00+02:00" },
-          { layer: "secondary", person: "ana", start: "2026-04-02T08:00:00+02:00", end: "2026-04-04T08:00:00+02:00" },
+          {
+            layer: "primary",
+            person: "cai",
+            start: "2026-04-01T08:00:00+02:00",
+            end: "2026-04-03T08:00:00+02:00",
+          },
+          {
+            layer: "primary",
+            person: "ben",
+            start: "2026-04-02T08:00:00+02:00",
+            end: "2026-04-04T08:00:00+02:00",
+          },
+          {
+            layer: "secondary",
+            person: "ana",
+            start: "2026-04-02T08:00:00+02:00",
+            end: "2026-04-04T08:00:00+02:00",
+          },
         ];
       }),
     ).toEqual([

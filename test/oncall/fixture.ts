@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { oncallConfigSchema, type OncallConfig, type OncallConfigInput } from "../../stacks/config/oncall";
+import { type OncallConfig, type OncallConfigInput, oncallConfigSchema } from "../../stacks/config/oncall";
 
 /**
  * A small on-call model of its own (not the bundled stacks'): two teams in zones with different
@@ -19,22 +19,41 @@ export function fixtureModel(): OncallConfigInput {
       {
         name: "platform",
         timeZone: "Europe/Berlin",
-        workingHours: { days: ["monday", "tuesday", "wednesday", "thursday", "friday"], start: "09:00", end: "18:00" },
+        workingHours: {
+          days: ["monday", "tuesday", "wednesday", "thursday", "friday"],
+          start: "09:00",
+          end: "18:00",
+        },
       },
       {
         name: "payments",
         timeZone: "America/New_York",
-        workingHours: { days: ["monday", "tuesday", "wednesday", "thursday", "friday"], start: "08:00", end: "17:00" },
+        workingHours: {
+          days: ["monday", "tuesday", "wednesday", "thursday", "friday"],
+          start: "08:00",
+          end: "17:00",
+        },
       },
     ],
     severities: {
       SEV1: { meaning: "Down", responseMinutes: 5, notify: "page", renotifyMinutes: 15, autoCloseHours: 24 },
-      SEV2: { meaning: "Degraded", responseMinutes: 15, notify: "page", renotifyMinutes: 30, autoCloseHours: 24 },
+      SEV2: {
+        meaning: "Degraded",
+        responseMinutes: 15,
+        notify: "page",
+        renotifyMinutes: 30,
+        autoCloseHours: 24,
+      },
       SEV3: { meaning: "Minor", responseMinutes: 240, notify: "chat", autoCloseHours: 72 },
       SEV4: { meaning: "Cosmetic", responseMinutes: 2880, notify: "ticket", autoCloseHours: 168 },
     },
     areas: [
-      { name: "deployment", owner: "platform", description: "Deploys", runbook: "https://runbooks.example.com/deploy" },
+      {
+        name: "deployment",
+        owner: "platform",
+        description: "Deploys",
+        runbook: "https://runbooks.example.com/deploy",
+      },
       { name: "billing", owner: "payments", description: "Stripe" },
       { name: "connectivity", owner: "platform", description: "Network" },
       { name: "release", owner: "platform", description: "Releases" },
@@ -79,23 +98,51 @@ export function fixtureModel(): OncallConfigInput {
         repeatAfterMinutes: 30,
         levels: [
           { delayMinutes: 0, channel: "pd-platform", targets: [{ rotation: "platform", layer: "primary" }] },
-          { delayMinutes: 10, channel: "pd-platform", targets: [{ rotation: "platform", layer: "secondary" }] },
+          {
+            delayMinutes: 10,
+            channel: "pd-platform",
+            targets: [{ rotation: "platform", layer: "secondary" }],
+          },
         ],
       },
       {
         name: "payments-page",
         levels: [
           { delayMinutes: 0, channel: "pd-payments", targets: [{ rotation: "payments", layer: "primary" }] },
-          { delayMinutes: 5, channel: "pd-payments", targets: [{ rotation: "payments", layer: "secondary" }] },
+          {
+            delayMinutes: 5,
+            channel: "pd-payments",
+            targets: [{ rotation: "payments", layer: "secondary" }],
+          },
           { delayMinutes: 15, channel: "mail-payments", targets: [{ team: "payments" }] },
         ],
       },
     ],
     routes: [
-      { area: "deployment", severities: ["SEV1", "SEV2", "SEV3", "SEV4"], escalationPolicy: "platform-page", channels: ["pd-platform", "slack-platform", "archive"] },
-      { area: "connectivity", severities: ["SEV1", "SEV2", "SEV3", "SEV4"], escalationPolicy: "platform-page", channels: ["pd-platform", "slack-platform"] },
-      { area: "release", severities: ["SEV1", "SEV2", "SEV3", "SEV4"], escalationPolicy: "platform-page", channels: ["slack-platform"] },
-      { area: "billing", severities: ["SEV1", "SEV2", "SEV3", "SEV4"], escalationPolicy: "payments-page", channels: ["pd-payments", "slack-payments", "mail-payments", "hook"] },
+      {
+        area: "deployment",
+        severities: ["SEV1", "SEV2", "SEV3", "SEV4"],
+        escalationPolicy: "platform-page",
+        channels: ["pd-platform", "slack-platform", "archive"],
+      },
+      {
+        area: "connectivity",
+        severities: ["SEV1", "SEV2", "SEV3", "SEV4"],
+        escalationPolicy: "platform-page",
+        channels: ["pd-platform", "slack-platform"],
+      },
+      {
+        area: "release",
+        severities: ["SEV1", "SEV2", "SEV3", "SEV4"],
+        escalationPolicy: "platform-page",
+        channels: ["slack-platform"],
+      },
+      {
+        area: "billing",
+        severities: ["SEV1", "SEV2", "SEV3", "SEV4"],
+        escalationPolicy: "payments-page",
+        channels: ["pd-payments", "slack-payments", "mail-payments", "hook"],
+      },
     ],
     duties: {
       incidentReviewDays: 5,
@@ -127,7 +174,10 @@ export function parsedModel(change: (model: OncallConfigInput) => void = () => {
 }
 
 /** A whole stack file around an on-call model, as YAML text; secrets written as `secure:` values. */
-export function stackFileText(model: OncallConfigInput, secrets: Record<string, string> = FIXTURE_SECRETS): string {
+export function stackFileText(
+  model: OncallConfigInput,
+  secrets: Record<string, string> = FIXTURE_SECRETS,
+): string {
   return stringify({
     config: {
       "platform:tier": "dev",

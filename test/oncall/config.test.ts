@@ -45,7 +45,11 @@ describe("platform:oncall validation", () => {
   });
 
   it("refuses an unknown person in a rotation", () => {
-    expect(problems((m) => void (m.rotations[0].layers[0].members[1] = "bob")).join("\n")).toBe(
+    expect(
+      problems((m) => {
+        m.rotations[0].layers[0].members[1] = "bob";
+      }).join("\n"),
+    ).toBe(
       `${FILE}: platform:oncall.rotations[0].layers[0].members[1]: expected a person under platform:oncall.people (ana, ben, cai, dee, eli), found "bob"`,
     );
   });
@@ -71,11 +75,19 @@ describe("platform:oncall validation", () => {
     ).toEqual([
       `${FILE}: platform:oncall.areas[1].owner: expected a string, found nothing (the key is missing)`,
     ]);
-    expect(problems((m) => void m.areas.splice(3, 1))).toEqual([
+    expect(
+      problems((m) => {
+        m.areas.splice(3, 1);
+      }),
+    ).toEqual([
       `${FILE}: platform:oncall.areas: expected an area named release (required areas: deployment, billing, connectivity, release), found a list of 3 items`,
       `${FILE}: platform:oncall.routes[2].area: expected an area under platform:oncall.areas (deployment, billing, connectivity), found "release"`,
     ]);
-    expect(problems((m) => void (m.areas[0].owner = "sre"))).toEqual([
+    expect(
+      problems((m) => {
+        m.areas[0].owner = "sre";
+      }),
+    ).toEqual([
       `${FILE}: platform:oncall.areas[0].owner: expected a team under platform:oncall.teams (platform, payments), found "sre"`,
     ]);
   });
@@ -93,10 +105,18 @@ describe("platform:oncall validation", () => {
   });
 
   it("refuses an invalid time zone", () => {
-    expect(problems((m) => void (m.rotations[0].timeZone = "Europe/Berlni"))).toEqual([
+    expect(
+      problems((m) => {
+        m.rotations[0].timeZone = "Europe/Berlni";
+      }),
+    ).toEqual([
       `${FILE}: platform:oncall.rotations[0].timeZone: expected an IANA time zone, like \`Europe/Berlin\`, found "Europe/Berlni"`,
     ]);
-    expect(problems((m) => void (m.teams[0].timeZone = "CET+1"))).toEqual([
+    expect(
+      problems((m) => {
+        m.teams[0].timeZone = "CET+1";
+      }),
+    ).toEqual([
       `${FILE}: platform:oncall.teams[0].timeZone: expected an IANA time zone, like \`Europe/Berlin\`, found "CET+1"`,
     ]);
   });
@@ -154,7 +174,11 @@ describe("platform:oncall validation", () => {
   });
 
   it("refuses a rotation whose start is not on the handoff weekday", () => {
-    expect(problems((m) => void (m.rotations[0].start = "2026-01-06"))).toEqual([
+    expect(
+      problems((m) => {
+        m.rotations[0].start = "2026-01-06";
+      }),
+    ).toEqual([
       `${FILE}: platform:oncall.rotations[0].start: expected a monday (the handoff weekday), not a tuesday, found "2026-01-06"`,
     ]);
   });

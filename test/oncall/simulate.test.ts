@@ -156,12 +156,16 @@ describe("checks", () => {
   });
 
   it("names an (area, severity) without a route", () => {
-    const broken = parsedModel((m) => void (m.routes[3].severities = ["SEV1", "SEV2", "SEV3"]));
+    const broken = parsedModel((m) => {
+      m.routes[3].severities = ["SEV1", "SEV2", "SEV3"];
+    });
     expect(checkModel(broken, NOW)).toEqual([{ kind: "unrouted", message: "billing SEV4: no route" }]);
   });
 
   it("names an uncovered rotation hour and the SEV1 path it makes too slow", () => {
-    const broken = parsedModel((m) => void (m.rotations[1].layers[0].workingHoursOnly = true));
+    const broken = parsedModel((m) => {
+      m.rotations[1].layers[0].workingHoursOnly = true;
+    });
     expect(checkModel(broken, NOW)).toEqual([
       {
         kind: "uncovered-rotation",
@@ -177,7 +181,9 @@ describe("checks", () => {
   });
 
   it("names an escalation that ends in chat only", () => {
-    const broken = parsedModel((m) => void (m.escalationPolicies[1].levels[2].channel = "hook"));
+    const broken = parsedModel((m) => {
+      m.escalationPolicies[1].levels[2].channel = "hook";
+    });
     expect(checkModel(broken, NOW)).toEqual([
       {
         kind: "chat-only-escalation",
@@ -203,7 +209,9 @@ describe("checks", () => {
 
   it("names a person primary on two rotations at once, from the first such instant", () => {
     // ana is platform primary from the 2026-03-09 10:00 CET handoff (09:00Z).
-    const broken = parsedModel((m) => void (m.rotations[1].layers[0].members = ["ana"]));
+    const broken = parsedModel((m) => {
+      m.rotations[1].layers[0].members = ["ana"];
+    });
     expect(checkModel(broken, NOW)).toEqual([
       {
         kind: "double-primary",

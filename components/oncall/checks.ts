@@ -141,3 +141,12 @@ export function checkModel(model: OncallConfig, now: Date): Gap[] {
   }
   return gaps;
 }
+
+/** The check's report: one line per gap, under a count. */
+export function formatGaps(gaps: Gap[]): string {
+  if (gaps.length === 0) return "on-call check: no gaps";
+  return [
+    `on-call check: ${gaps.length} gap${gaps.length === 1 ? "" : "s"}`,
+    ...gaps.map((gap) => `  ${gap.kind}: ${gap.message}`),
+  ].join("\n");
+}

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { DateTime } from "luxon";
 import { renderAlertmanager } from "../../components/oncall/alertmanager";
-import { checkModel, type Gap } from "../../components/oncall/checks";
+import { checkModel, formatGaps } from "../../components/oncall/checks";
 import { renderIncidentTemplate, renderOncallDocument } from "../../components/oncall/document";
 import { type WhoResult, whoIsNotified } from "../../components/oncall/simulate";
 import { UserInputError } from "../../stacks/config/errors";
@@ -72,14 +72,6 @@ export function formatWho(model: OncallConfig, result: WhoResult): string {
     );
   }
   return lines.join("\n");
-}
-
-export function formatGaps(gaps: Gap[]): string {
-  if (gaps.length === 0) return "on-call check: no gaps";
-  return [
-    `on-call check: ${gaps.length} gap${gaps.length === 1 ? "" : "s"}`,
-    ...gaps.map((g) => `  ${g.kind}: ${g.message}`),
-  ].join("\n");
 }
 
 export async function main(

@@ -6,6 +6,7 @@ import type { AlertRoute, AlertRouter, Severity } from "./routing";
 import { MONITORING_SEVERITY } from "./severity";
 import { findRoute, routeChannels } from "./simulate";
 
+export { type OncallConfig, type OncallConfigInput, oncallConfigSchema } from "../../stacks/config/oncall";
 export * from "./routing";
 
 export { MONITORING_SEVERITY } from "./severity";

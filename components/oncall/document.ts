@@ -196,7 +196,7 @@ export function renderOncallDocument(model: OncallConfig, stack: string, startDa
       table(
         ["Handoff", ...layers.map(capitalize)],
         rotationPreview(model, rotation.name, start).map((row) => [
-          row.handoff + ` (${row.day})`,
+          `${row.handoff} (${row.day})`,
           ...layers.map((l) => row.layers[l]),
         ]),
       ),
@@ -296,7 +296,7 @@ export function renderIncidentTemplate(model: OncallConfig, stack: string): stri
     "## Summary",
     "",
     "- Severity: <SEV1 | SEV2 | SEV3 | SEV4>",
-    "- Area: <" + model.areas.map((a) => a.name).join(" | ") + ">",
+    `- Area: <${model.areas.map((a) => a.name).join(" | ")}>`,
     "- Status: <investigating | identified | monitoring | resolved>",
     "- Started: <YYYY-MM-DDTHH:MMZ>  Detected: <...>  Resolved: <...>",
     "",

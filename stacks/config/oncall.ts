@@ -37,9 +37,11 @@ const clockTime = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a 24-hour
 const endClockTime = z
   .string()
   .regex(/^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, 'a 24-hour time "HH:MM" up to "24:00", like "18:00"');
-const timeZone = z.string().refine((value) => IANAZone.isValidZone(value) && (value.includes("/") || value === "UTC"), {
-  message: "an IANA time zone, like `Europe/Berlin`",
-});
+const timeZone = z
+  .string()
+  .refine((value) => IANAZone.isValidZone(value) && (value.includes("/") || value === "UTC"), {
+    message: "an IANA time zone, like `Europe/Berlin`",
+  });
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date "YYYY-MM-DD"')

@@ -57,7 +57,8 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
       keyRotationDays: env.keyRotationDays,
       deletionProtection: env.deletionProtection,
     });
-    if (oncall && env.name === oncall.environment) oncall.projectId.resolve(environment.projectId);
+    if (oncall && env.name === oncall.environment)
+      oncall.resolve(environment.projectId, environment.apiServices["monitoring.googleapis.com"]);
     environments[env.name] = {
       projectId: environment.projectId,
       projectNumber: environment.projectNumber,
@@ -84,8 +85,9 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
  */
 function defineOnCall(config: PlatformConfig) {
   const model = config.oncall!;
-  // Keeps the dependency on the project resource, unlike a promise would.
+  // Deferred outputs keep the dependencies on the project and on the Monitoring API enablement.
   const [projectId, resolveProjectId] = pulumi.deferredOutput<string>();
+  const [monitoringApi, resolveMonitoringApi] = pulumi.deferredOutput<pulumi.Resource[]>();
   const owner = config.environments.find((env) => env.name === model.environment)!;
   const team = config.teams.find((candidate) => candidate.name === owner.team)!;
   const routing = new OnCallRouting("oncall", {
@@ -93,6 +95,14 @@ function defineOnCall(config: PlatformConfig) {
     secrets: config.oncallSecrets ?? {},
     project: projectId,
     labels: environmentLabels(config.tier, team.name, team.costCenter),
+    dependsOn: monitoringApi,
   });
-  return { routing, environment: model.environment, projectId: { resolve: resolveProjectId } };
+  return {
+    routing,
+    environment: model.environment,
+    resolve: (project: pulumi.Output<string>, api: pulumi.Resource | undefined) => {
+      resolveProjectId(project);
+      resolveMonitoringApi(pulumi.output(api ? [api] : []));
+    },
+  };
 }

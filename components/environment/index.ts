@@ -87,6 +87,8 @@ export class GcpEnvironment extends pulumi.ComponentResource {
   readonly kmsKeyId: pulumi.Output<string>;
   readonly logBucket: pulumi.Output<string>;
   readonly labels: Record<string, string>;
+  /** The API enablements, by service name: resources that use an API elsewhere depend on them. */
+  readonly apiServices: Readonly<Record<string, pulumi.Resource>>;
 
   constructor(name: string, args: GcpEnvironmentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate before registering, so a refused environment leaves nothing half-declared.
@@ -344,6 +346,7 @@ export class GcpEnvironment extends pulumi.ComponentResource {
       );
     }
 
+    this.apiServices = Object.fromEntries(services);
     this.projectId = projectId;
     this.projectNumber = projectNumber;
     this.networkSelfLink = network.selfLink;

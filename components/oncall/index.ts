@@ -23,6 +23,8 @@ export interface OnCallRoutingArgs {
   project: pulumi.Input<string>;
   /** User labels of every channel; must carry team, environment and cost-center (required-labels). */
   labels: Record<string, string>;
+  /** What the channels wait for, e.g. the project's `monitoring.googleapis.com` enablement. */
+  dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
 }
 
 /** The plain part of a route: which receivers, which severity, which strategy and labels. */
@@ -55,7 +57,10 @@ export class OnCallRouting extends pulumi.ComponentResource implements AlertRout
   constructor(name: string, args: OnCallRoutingArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("platform:oncall:OnCallRouting", name, {}, opts);
     this.model = args.model;
-    this.channels = createChannels(name, args.model.receivers, args, { parent: this });
+    this.channels = createChannels(name, args.model.receivers, args, {
+      parent: this,
+      dependsOn: args.dependsOn,
+    });
     this.channelIds = pulumi.output(
       Object.fromEntries([...this.channels].map(([receiver, channel]) => [receiver, channel.name])),
     );

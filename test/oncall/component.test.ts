@@ -162,6 +162,16 @@ describe("secrets of the stack program", () => {
     const channels = result.resources.filter((r) => r.type === CHANNEL);
     expect(channels).toHaveLength(7);
     expect(channels.filter((c) => c.secretPaths).length).toBe(5);
+    // Created in the platform environment's project, after its Monitoring API is enabled.
+    for (const channel of channels) {
+      expect(channel.inputs.project).toBe("acme-platform-dev");
+      expect(channel.dependencies).toEqual(
+        expect.arrayContaining([
+          "urn:pulumi:fixture::platform::platform:environment:GcpEnvironment$gcp:projects/service:Service::platform-api-monitoring",
+          "urn:pulumi:fixture::platform::platform:environment:GcpEnvironment$gcp:organizations/project:Project::platform-project",
+        ]),
+      );
+    }
   });
 
   it("wraps plainly passed secret values as secrets before they reach a resource", async () => {

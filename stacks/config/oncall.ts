@@ -258,7 +258,8 @@ export const oncallConfigSchema = z.strictObject({
   documentStart: isoDate.describe("First day of the rotation preview in docs/oncall (never the clock)."),
 });
 
-export const oncallSecretsSchema = z.record(name, z.string().min(1));
+// Keys are not pattern-checked: an error on a key would quote its value, which is a secret.
+export const oncallSecretsSchema = z.record(z.string(), z.string().min(1));
 
 export type OncallConfig = z.output<typeof oncallConfigSchema>;
 export type OncallConfigInput = z.input<typeof oncallConfigSchema>;

@@ -1,5 +1,6 @@
-import type * as pulumi from "@pulumi/pulumi";
-import { GcpEnvironment } from "../components/environment";
+import * as pulumi from "@pulumi/pulumi";
+import { environmentLabels, GcpEnvironment } from "../components/environment";
+import { OnCallRouting } from "../components/oncall";
 import { type CiOutputs, defineCiIdentities } from "./ci";
 import { defaultProjectId, type PlatformConfig } from "./config/schema";
 
@@ -18,6 +19,8 @@ export interface PlatformOutputs {
   environments: Record<string, EnvironmentOutputs>;
   /** Workload Identity pool, preview/deploy identities and the claims they expect. */
   ci?: CiOutputs;
+  /** Notification channel ids of the on-call receivers. */
+  oncallChannels?: pulumi.Output<Record<string, string>>;
 }
 
 /**
@@ -26,6 +29,7 @@ export interface PlatformOutputs {
  */
 export function definePlatform(config: PlatformConfig): PlatformOutputs {
   const environments: Record<string, EnvironmentOutputs> = {};
+  const oncall = config.oncall ? defineOnCall(config) : undefined;
   for (const env of config.environments) {
     const team = config.teams.find((candidate) => candidate.name === env.team);
     if (!team) throw new Error(`environment ${env.name}: team ${env.team} is not defined`);
@@ -44,12 +48,17 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
       budget: {
         amount: env.budget.amount,
         currency: env.budget.currency,
-        alertEmails: team.budgetAlertEmails,
+        // With on-call routing, budgets reach the billing area's owner instead of bare e-mails.
+        ...(oncall
+          ? { notificationChannels: oncall.routing.route("billing", "SEV4").notificationChannels }
+          : { alertEmails: team.budgetAlertEmails }),
       },
       logRetentionDays: env.logRetentionDays,
       keyRotationDays: env.keyRotationDays,
       deletionProtection: env.deletionProtection,
     });
+    if (oncall && env.name === oncall.environment)
+      oncall.resolve(environment.projectId, environment.apiServices["monitoring.googleapis.com"]);
     environments[env.name] = {
       projectId: environment.projectId,
       projectNumber: environment.projectNumber,
@@ -61,5 +70,39 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
     };
   }
   const ci = config.ci ? defineCiIdentities(config.ci, config.tier, environments) : undefined;
-  return { tier: config.tier, environments, ...(ci ? { ci } : {}) };
+  return {
+    tier: config.tier,
+    environments,
+    ...(ci ? { ci } : {}),
+    ...(oncall ? { oncallChannels: oncall.routing.channelIds } : {}),
+  };
+}
+
+/**
+ * The on-call routing of the stack. Its channels live in one environment's project, which is
+ * declared after them: the project id arrives through a deferred output, so budgets of every
+ * environment (including that one) can already use the routes.
+ */
+function defineOnCall(config: PlatformConfig) {
+  const model = config.oncall!;
+  // Deferred outputs keep the dependencies on the project and on the Monitoring API enablement.
+  const [projectId, resolveProjectId] = pulumi.deferredOutput<string>();
+  const [monitoringApi, resolveMonitoringApi] = pulumi.deferredOutput<pulumi.Resource[]>();
+  const owner = config.environments.find((env) => env.name === model.environment)!;
+  const team = config.teams.find((candidate) => candidate.name === owner.team)!;
+  const routing = new OnCallRouting("oncall", {
+    model,
+    secrets: config.oncallSecrets ?? {},
+    project: projectId,
+    labels: environmentLabels(config.tier, team.name, team.costCenter),
+    dependsOn: monitoringApi,
+  });
+  return {
+    routing,
+    environment: model.environment,
+    resolve: (project: pulumi.Output<string>, api: pulumi.Resource | undefined) => {
+      resolveProjectId(project);
+      resolveMonitoringApi(pulumi.output(api ? [api] : []));
+    },
+  };
 }

@@ -57,7 +57,7 @@ export interface GcpEnvironmentArgs {
     /** ISO currency code of the billing account. Default: USD. */
     currency?: string;
     /** Monitoring notification channels (ids) that receive budget alerts, e.g. from on-call routing. */
-    notificationChannels?: pulumi.Input<string>[];
+    notificationChannels?: pulumi.Input<pulumi.Input<string>[]>;
     /** Email addresses that get an email notification channel for budget alerts. */
     alertEmails?: string[];
   };
@@ -87,6 +87,8 @@ export class GcpEnvironment extends pulumi.ComponentResource {
   readonly kmsKeyId: pulumi.Output<string>;
   readonly logBucket: pulumi.Output<string>;
   readonly labels: Record<string, string>;
+  /** The API enablements, by service name: resources that use an API elsewhere depend on them. */
+  readonly apiServices: Readonly<Record<string, pulumi.Resource>>;
 
   constructor(name: string, args: GcpEnvironmentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate before registering, so a refused environment leaves nothing half-declared.
@@ -318,7 +320,9 @@ export class GcpEnvironment extends pulumi.ComponentResource {
         },
         thresholdRules: BUDGET_THRESHOLDS.map((rule) => ({ ...rule })),
         allUpdatesRule: {
-          monitoringNotificationChannels: [...(args.budget.notificationChannels ?? []), ...emailChannels],
+          monitoringNotificationChannels: pulumi
+            .all([args.budget.notificationChannels ?? [], pulumi.all(emailChannels)])
+            .apply(([routed, emails]) => [...routed, ...emails]),
           disableDefaultIamRecipients: false,
         },
       },
@@ -342,6 +346,7 @@ export class GcpEnvironment extends pulumi.ComponentResource {
       );
     }
 
+    this.apiServices = Object.fromEntries(services);
     this.projectId = projectId;
     this.projectNumber = projectNumber;
     this.networkSelfLink = network.selfLink;

@@ -157,8 +157,10 @@ function splitNamespaces(
       );
       continue;
     }
-    const isSecret = isSecureValue(rawValue);
-    const value = isSecret ? OFFLINE_SECRET_PLACEHOLDER : rawValue;
+    // `pulumi config set --secret --path` nests `secure:` values inside an object: the whole key
+    // is then secret, as the engine treats it.
+    const isSecret = containsSecureValue(rawValue);
+    const value = isSecret ? withPlaceholders(rawValue) : rawValue;
     if (isSecret) secretKeys.push(fullKey);
     engineConfig[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
     if (namespace === CONFIG_NAMESPACE) {
@@ -171,6 +173,20 @@ function splitNamespaces(
     }
   }
   return { platform, engineConfig, secretKeys, problems };
+}
+
+function containsSecureValue(value: unknown): boolean {
+  if (isSecureValue(value)) return true;
+  if (value === null || typeof value !== "object") return false;
+  return Object.values(value).some(containsSecureValue);
+}
+
+/** Replaces every `secure:` value, however deep, by the offline placeholder. */
+function withPlaceholders(value: unknown): unknown {
+  if (isSecureValue(value)) return OFFLINE_SECRET_PLACEHOLDER;
+  if (Array.isArray(value)) return value.map(withPlaceholders);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withPlaceholders(item)]));
 }
 
 function isSecureValue(value: unknown): boolean {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TIERS, type Tier } from "../../components/environment/tiers";
 import { ciConfigSchema, refineCiReferences } from "./ci";
 import { findOverlaps, parseCidr } from "./cidr";
+import { oncallConfigSchema, oncallSecretsSchema, refineOncall } from "./oncall";
 
 /**
  * The platform's stack configuration: every `platform:*` key of `stacks/Pulumi.<stack>.yaml`, with
@@ -136,6 +137,12 @@ export const platformConfigSchema = z
     ci: ciConfigSchema
       .optional()
       .describe("Who may preview and deploy this stack from GitHub Actions (Workload Identity Federation)."),
+    oncall: oncallConfigSchema
+      .optional()
+      .describe("The operating model: severities, areas, rotations, escalation, routes, duties."),
+    oncallSecrets: oncallSecretsSchema
+      .optional()
+      .describe("Secrets of on-call receivers (`pulumi config set --secret --path 'oncallSecrets.<name>'`)."),
   })
   .superRefine((config, ctx) => {
     checkUnique(
@@ -217,6 +224,13 @@ export const platformConfigSchema = z
     });
     refineCiReferences(
       config.ci,
+      config.environments.map((env) => env.name),
+      ctx,
+    );
+    refineOncall(
+      config.oncall,
+      config.oncallSecrets,
+      teamNames,
       config.environments.map((env) => env.name),
       ctx,
     );

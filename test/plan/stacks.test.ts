@@ -77,11 +77,25 @@ describe("prod", () => {
     expect(stateful.filter((r) => !r.protect).map((r) => r.urn)).toEqual([]);
   });
 
-  it("sends budget alerts of payments to both of its contacts", () => {
+  it("sends every budget alert through the on-call channels of the billing area's owner", async () => {
     const plan = plans.get("prod")!;
-    const budget = plan.resources.find((r) => r.name === "payments-budget")!;
-    const rule = budget.inputs.allUpdatesRule as { monitoringNotificationChannels: string[] };
-    expect(rule.monitoringNotificationChannels).toHaveLength(2);
+    const { readStackFile } = await import("../../stacks/config/load");
+    const { routePlan } = await import("../../components/oncall");
+    const model = readStackFile("stacks/Pulumi.prod.yaml").config.oncall!;
+    const expected = routePlan(model, "billing", "SEV4").receivers.length;
+    for (const budget of plan.resources.filter((r) => r.type === "gcp:billing/budget:Budget")) {
+      const rule = budget.inputs.allUpdatesRule as { monitoringNotificationChannels: string[] };
+      expect(rule.monitoringNotificationChannels, budget.name).toHaveLength(expected);
+      for (const id of rule.monitoringNotificationChannels)
+        expect(id).toMatch(/^projects\/[a-z0-9-]+\/notificationChannels\/[0-9]+$/);
+    }
+    // No bare e-mail channel per environment any more: every channel belongs to on-call routing.
+    const channels = plan.resources.filter(
+      (r) => r.type === "gcp:monitoring/notificationChannel:NotificationChannel",
+    );
+    expect(
+      channels.filter((r) => !r.parent?.includes("platform:oncall:OnCallRouting::")).map((r) => r.name),
+    ).toEqual([]);
   });
 });
 

@@ -19,7 +19,9 @@ summary and every policy violation.
   --skip-policy       plan without running the policy pack
   --help              show this text
 
-Exit codes: 0 clean, 1 mandatory policy violations, 2 bad input, 3 the policy pack failed.`;
+Also runs the on-call check of the stack's platform:oncall model (npm run oncall -- check).
+
+Exit codes: 0 clean, 1 mandatory policy violations or on-call gaps, 2 bad input, 3 the policy pack failed.`;
 
 export interface CliArguments {
   stack: string;
@@ -84,11 +86,17 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (policy) plan.result.policy = await policy.finish(plan);
     console.log(renderPlanText(plan.result));
+    // The on-call model's gaps (npm run oncall -- check), reported beside the policy report.
+    const { checkModel, formatGaps } =
+      require("../../components/oncall/checks") as typeof import("../../components/oncall/checks");
+    const oncall = input.loaded.config.oncall;
+    const oncallGaps = oncall ? checkModel(oncall, new Date()) : [];
+    if (oncall) console.log(`\n${formatGaps(oncallGaps)}`);
     if (args.json) writeOutput(args.json, `${JSON.stringify(plan.result, null, 2)}\n`);
     if (args.markdown) writeOutput(args.markdown, renderPlanMarkdown(plan.result, { stack: args.stack }));
     const mandatory =
       plan.result.policy?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
-    return mandatory > 0 ? 1 : 0;
+    return mandatory > 0 || oncallGaps.length > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof UserInputError) {
       console.error(error.message);

@@ -23,6 +23,11 @@ export function stackFileJsonSchema(): Record<string, unknown> {
     required: ["secure"],
     additionalProperties: false,
   };
+  // On-call receiver secrets are written encrypted (`pulumi config set --secret --path`): nested `secure:` values.
+  const oncallSecrets = properties[`${CONFIG_NAMESPACE}:oncallSecrets`] as
+    | Record<string, unknown>
+    | undefined;
+  if (oncallSecrets) oncallSecrets.additionalProperties = { $ref: "#/$defs/secure" };
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     title: "Platform stack configuration (Pulumi.<stack>.yaml)",

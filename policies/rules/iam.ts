@@ -1,3 +1,4 @@
+import { ACT_AS_PERMISSIONS } from "../lib/capability";
 import {
   DATASET,
   DATASET_ACCESS,
@@ -8,9 +9,11 @@ import {
   grantsOf,
   hierarchyLevelOf,
   isDefaultServiceAccount,
+  isGoogleServiceAgent,
   PUBLIC_MEMBERS,
   parseMember,
 } from "../lib/iam";
+import { permissionsOf } from "../lib/roles";
 import { type PlatformRule, type ResourceCheckInput, resourceRule, schema } from "../lib/rule";
 
 /** Runs `judge` on every grant of an access-granting resource; a policyData it cannot read is itself reported. */
@@ -22,6 +25,16 @@ function eachGrant(input: ResourceCheckInput<object>, judge: (grant: Grant) => s
     if (message) input.report(`${grant.where}: ${message}`);
   }
 }
+
+/** Predefined roles whose permissions let the holder act as service accounts directly (not via setIamPolicy). */
+function holdsDirectActAs(role: string): boolean {
+  const permissions = permissionsOf(role);
+  return permissions !== undefined && DIRECT_ACT_AS.some((permission) => permissions.has(permission));
+}
+const DIRECT_ACT_AS = ACT_AS_PERMISSIONS.filter(
+  (permission) =>
+    permission !== "iam.serviceAccounts.setIamPolicy" && permission !== "iam.serviceAccountKeys.create",
+);
 
 const PRIMITIVE_ROLES: ReadonlySet<string> = new Set(["roles/owner", "roles/editor", "roles/viewer"]);
 const IMPERSONATION_ROLES: ReadonlySet<string> = new Set([
@@ -82,18 +95,20 @@ export const iamRules: PlatformRule[] = [
     severity: "high",
     category: "security",
     checks:
-      "Project/folder/organization IAM resources do not grant roles/iam.serviceAccountUser, roles/iam.serviceAccountTokenCreator or roles/iam.workloadIdentityUser (they would allow impersonating every service account below).",
+      "Project/folder/organization IAM resources do not grant roles/iam.serviceAccountUser, roles/iam.serviceAccountTokenCreator, roles/iam.workloadIdentityUser or any other predefined role holding iam.serviceAccounts.actAs / getAccessToken / getOpenIdToken / implicitDelegation / signBlob / signJwt (they would allow impersonating every service account below); primitive roles are left to iam-no-primitive-roles and grants to Google service agents are not judged.",
     checkov: ["CKV_GCP_41"],
     trivy: ["AVD-GCP-0011"],
     remediationSteps:
       "Grant the role on the one service account that needs it (gcp.serviceaccount.IAMMember) instead of the project.",
     types: (type) => hierarchyLevelOf(type) !== undefined,
     check: (input) =>
-      eachGrant(input, ({ member, role }) =>
-        IMPERSONATION_ROLES.has(role)
+      eachGrant(input, ({ member, role }) => {
+        const parsed = parseMember(member);
+        if (parsed.kind === "serviceAccount" && isGoogleServiceAgent(parsed.id)) return undefined;
+        return IMPERSONATION_ROLES.has(role) || (!PRIMITIVE_ROLES.has(role) && holdsDirectActAs(role))
           ? `${role} granted to ${member} at ${hierarchyLevelOf(input.type)} level lets it impersonate every service account there.`
-          : undefined,
-      ),
+          : undefined;
+      }),
   }),
   resourceRule({
     name: "iam-no-service-account-keys",

@@ -509,3 +509,24 @@ judgingCases.push(
     ],
   },
 );
+
+judgingCases.push({
+  rule: "iam-no-project-level-impersonation",
+  pass: {
+    type: "gcp:projects/iAMMember:IAMMember",
+    props: {
+      project: "p",
+      role: "roles/container.serviceAgent",
+      member: "serviceAccount:service-42@container-engine-robot.iam.gserviceaccount.com",
+    },
+  },
+  // roles/iam.devOps holds iam.serviceAccounts.actAs: its name says nothing about impersonation.
+  fail: {
+    type: "gcp:projects/iAMMember:IAMMember",
+    props: { project: "p", role: "roles/iam.devOps", member: GROUP },
+  },
+  expect: [],
+  violations: [
+    "member: roles/iam.devOps granted to group:ops@example.com at project level lets it impersonate every service account there.",
+  ],
+});

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describeValue, UserInputError } from "../../stacks/config/errors";
+import { INPUT_LIMITS, readInputFile } from "../../stacks/config/input-file";
 import { parseFlags, stackNameProblem } from "../cli/args";
 import type { PlannedResource } from "../plan/model";
 import { planStack } from "../plan/plan";
@@ -72,15 +72,7 @@ export function parseAccessArguments(argv: string[]): AccessArguments | "help" {
 
 /** Reads a token file: claims as JSON, or a JWT whose payload is decoded (not verified). */
 export function readClaims(file: string): TokenClaims {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8").trim();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserInputError([
-      `${file}: (file): expected a readable token file, found ${code === "ENOENT" ? "no such file" : code}`,
-    ]);
-  }
+  const text = readInputFile(file, { what: "a readable token file", maxBytes: INPUT_LIMITS.token }).trim();
   let parsed: unknown;
   if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text)) {
     try {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 // Pure modules only: the config schema is loaded before Pulumi, by the CLI and the schema generator.
+import { WORKFLOW_PATH } from "../../components/ci-identity/claims";
 import { judgeProductRole } from "../../components/ci-identity/escalation";
 import { PRIMITIVE_ROLES } from "../../components/ci-identity/roles";
 import { BUCKET_NAME, CRYPTO_KEY_ID } from "../../components/state-backend/access";
@@ -41,9 +42,15 @@ const role = z
     message: "a predefined role (never roles/owner, roles/editor or roles/viewer)",
   });
 
+const deployWorkflow = z
+  .string()
+  .regex(WORKFLOW_PATH, "a workflow file of the repository, like `.github/workflows/deploy.yml`");
+
 export const productRepositorySchema = z.strictObject({
   name: repositoryName,
   id: githubId("repository"),
+  /** The only workflow file whose jobs may deploy (pinned through `job_workflow_ref`). Default: `.github/workflows/deploy.yml`. */
+  deployWorkflow: deployWorkflow.optional(),
   /** The team's environment (under `platform:environments`): its project holds the identities. */
   environment: environmentName,
   /** GitHub environments of the repository whose jobs on main may deploy. */
@@ -62,7 +69,12 @@ export const ciConfigSchema = z
       organizationId: githubId("organization"),
     }),
     /** The repository of this platform (`gh api repos/<org>/<repo> --jq .id`). */
-    platformRepository: z.strictObject({ name: repositoryName, id: githubId("repository") }),
+    platformRepository: z.strictObject({
+      name: repositoryName,
+      id: githubId("repository"),
+      /** The only workflow file whose jobs may deploy this stack. Default: `.github/workflows/deploy.yml`. */
+      deployWorkflow: deployWorkflow.optional(),
+    }),
     /** The environment whose project hosts the pool and the platform's identities. Default: `platform`. */
     platformEnvironment: environmentName.default("platform"),
     /** The GitHub environment of this stack's deploy job. Default: the stack's tier. */

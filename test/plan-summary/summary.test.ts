@@ -144,12 +144,14 @@ describe("policy violations", () => {
     );
     for (const severity of ["low", "medium", "high", "critical"]) {
       expect(mandatory).toContain(
-        `| \`always-fails-${severity}\` (analyzerA@1.0.0) | ${severity} | \`urn:pulumi:test::test::pkgA:m:typA::resA\` | a policy failed |`,
+        `| \`always-fails-${severity}\` (\`analyzerA@1.0.0\`) | ${severity} | \`urn:pulumi:test::test::pkgA:m:typA::resA\` | a policy failed |`,
       );
-      expect(advisory).toContain(`| \`always-fails-advisory-${severity}\` (analyzerA@1.0.0) | ${severity} |`);
+      expect(advisory).toContain(
+        `| \`always-fails-advisory-${severity}\` (\`analyzerA@1.0.0\`) | ${severity} |`,
+      );
     }
-    expect(mandatory).toContain("| `always-fails-unspecified` (analyzerA@1.0.0) | — |");
-    expect(advisory).toContain("| `always-fails-advisory-unspecified` (analyzerA@1.0.0) | — |");
+    expect(mandatory).toContain("| `always-fails-unspecified` (`analyzerA@1.0.0`) | — |");
+    expect(advisory).toContain("| `always-fails-advisory-unspecified` (`analyzerA@1.0.0`) | — |");
     expect(mandatory).not.toContain("advisory");
   });
 
@@ -157,14 +159,14 @@ describe("policy violations", () => {
     expect(
       section(markdownOf("policy-TestSimpleAnalyzeResourceFailure"), "Policy violations: mandatory (1)"),
     ).toContain(
-      "| `always-fails` (analyzerA) | high | `urn:pulumi:test::test::pkgA:m:typA::resA` | a policy failed |",
+      "| `always-fails` (`analyzerA`) | high | `urn:pulumi:test::test::pkgA:m:typA::resA` | a policy failed |",
     );
     expect(
       section(
         markdownOf("policy-TestSimpleAnalyzeResourceFailureSeverityOverride"),
         "Policy violations: mandatory (1)",
       ),
-    ).toContain("| `always-fails` (analyzerA) | critical |");
+    ).toContain("| `always-fails` (`analyzerA`) | critical |");
   });
 
   it("reports advisory violations on the provider and on the resource of the remediation log", () => {
@@ -442,7 +444,7 @@ describe("renderPlanMarkdown (offline plan)", () => {
       markdown.indexOf("Policy violations: advisory (1)"),
     );
     expect(section(markdown, "Policy violations: advisory (1)")).toContain(
-      "| `firewall-no-world-ingress` (platform-standards@0.1.0) | high | `urn:pulumi:dev::platform::gcp:compute/firewall:Firewall::allow-https` | 0.0.0.0/0 may reach port 443 |",
+      "| `firewall-no-world-ingress` (`platform-standards@0.1.0`) | high | `urn:pulumi:dev::platform::gcp:compute/firewall:Firewall::allow-https` | 0.0.0.0/0 may reach port 443 |",
     );
   });
 

@@ -4,6 +4,7 @@
  */
 import type { PlanResult } from "../plan/model";
 import { classifyResourceType } from "./classify";
+import { codeSpan, inertText, truncate } from "./inert";
 import {
   CHANGE_KIND_ORDER,
   type ChangeKind,
@@ -60,25 +61,25 @@ const LEVEL_ORDER: readonly ViolationLevel[] = ["mandatory", "remediate", "advis
 
 const MAX_CELL_LENGTH = 400;
 
-/** Text for a table cell: one line, no HTML, no column breaks, bounded length. */
+/** Prose for a table cell: inert, one line, bounded (see inert.ts). */
 function cellText(text: string): string {
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  const bounded = oneLine.length > MAX_CELL_LENGTH ? `${oneLine.slice(0, MAX_CELL_LENGTH - 1)}…` : oneLine;
-  return bounded.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|");
+  return inertText(text, { max: MAX_CELL_LENGTH });
 }
 
-/** A code span for a cell. GFM tables treat `\|` as a literal pipe even inside code spans. */
+/** An identifier for a table cell: a code span that nothing inside can break out of. */
 function cellCode(text: string): string {
-  const oneLine = text.replace(/\s+/g, " ").trim().replace(/`/g, "'");
-  const bounded = oneLine.length > MAX_CELL_LENGTH ? `${oneLine.slice(0, MAX_CELL_LENGTH - 1)}…` : oneLine;
-  return `\`${bounded.replace(/\|/g, "\\|")}\``;
+  return codeSpan(text, { max: MAX_CELL_LENGTH, inTable: true });
 }
 
-/** A free-text paragraph: Markdown is kept, HTML is neutralised so it cannot break the comment. */
+/** A free-text paragraph from the workflow: Markdown is kept, HTML and terminal escapes are not. */
 function noteText(text: string): string {
-  const bounded = text.length > 1000 ? `${text.slice(0, 999)}…` : text;
+  const bounded = truncate(text.replace(ANSI_AND_BIDI, ""), 1000);
   return bounded.replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what this removes
+const ANSI_AND_BIDI =
+  /\u001b\[[0-?]*[ -/]*[@-~]|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function codeList(items: readonly string[]): string {
   return items.length === 0 ? "—" : items.map(cellCode).join(", ");
@@ -234,7 +235,7 @@ function buildSections(summary: PlanSummary, foldAfter: number): Section[] {
     if (violations.length === 0) continue;
     const rows = violations.map(
       (violation) =>
-        `| ${cellCode(violation.policyName)}${violation.policyPack ? ` (${cellText(violation.policyPack)})` : ""} | ${
+        `| ${cellCode(violation.policyName)}${violation.policyPack ? ` (${cellCode(violation.policyPack)})` : ""} | ${
           cellText(violation.severity) || "—"
         } | ${violation.urn ? cellCode(violation.urn) : "_stack_"} | ${cellText(violation.message) || "—"} |`,
     );
@@ -281,7 +282,7 @@ export function renderSummaryMarkdown(summary: PlanSummary, options: RenderOptio
   const what = summary.source === "offline" ? "Offline plan" : "Pulumi preview";
   const preambleLines = [
     commentMarker(summary.stack),
-    `### ${what} for stack \`${summary.stack.replace(/`/g, "'")}\`: ${titleCounts(summary.counts)}`,
+    `### ${what} for stack ${codeSpan(summary.stack, { max: 100 })}: ${titleCounts(summary.counts)}`,
     "",
     policyLine(summary.violations),
     "",

@@ -17,13 +17,25 @@
  */
 
 /** ANSI CSI / OSC / other ESC sequences, as terminals and CI logs carry them. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what this removes
 const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])/g;
 /** C0 and C1 controls (tab and newlines become spaces first). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 /** Bidirectional embeddings, overrides, isolates and marks; zero-width characters; BOM. */
 const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 const WORD_JOINER = "\u2060";
+
+/** Removes terminal escapes, controls and bidi/zero-width characters; keeps lines and Markdown. */
+export function stripUnsafeCharacters(text: string): string {
+  return text
+    .replace(ANSI, "")
+    .replace(/\r\n?/g, "\n")
+    .replace(/[^\S\n]/g, (c) => (c === "\t" ? " " : c))
+    .replace(CONTROL, "")
+    .replace(INVISIBLE, "");
+}
 
 /** The text without escapes, controls or bidi/zero-width characters, on one line, at most `max` characters. */
 export function sanitize(text: unknown, max: number): string {

@@ -9,7 +9,9 @@ const USAGE = `usage: npm run access -- --stack <name> --token <claims.json | to
 
 Tells which service accounts a GitHub Actions job can impersonate in a stack, and why not: plans
 the stack offline, then evaluates each Workload Identity provider's attribute mapping and
-condition (CEL) and the roles/iam.workloadIdentityUser bindings against the token's claims.
+condition (CEL) against the token's claims, and every grant that allows impersonation (on the
+account, its project, folder or organization; IAMMember, IAMBinding, IAMPolicy; any role holding
+an impersonation permission; chains through other accounts).
 
   --token FILE        the token's claims as JSON (print them with github/actions-oidc-debugger),
                       or the JWT itself (its signature is not checked)

@@ -129,3 +129,17 @@ describe("every command refuses non-regular and oversized inputs with exit 2", (
     }
   });
 });
+
+describe("the policy pack config (--policy-config)", () => {
+  it("refuses /dev/zero and a FIFO with its own message format", async () => {
+    const { readPolicyPackConfigFile } = await import("../../tools/analyzer");
+    for (const [file, found] of [
+      ["/dev/zero", "a character device"],
+      [fifo, "a FIFO (named pipe)"],
+    ] as const) {
+      expect(() => readPolicyPackConfigFile(file)).toThrow(
+        `${file}: (root): expected a policy pack config file (JSON) (a regular file of at most 1 MiB), found ${found}`,
+      );
+    }
+  });
+});

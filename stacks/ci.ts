@@ -54,7 +54,7 @@ export function defineCiIdentities(
     const product = new ProductCiIdentity(`ci-${repo.name}`, {
       pool: identity,
       project: environment.projectId,
-      repository: { name: repo.name, id: repo.id },
+      repository: { name: repo.name, id: repo.id, deployWorkflow: repo.deployWorkflow },
       environments: repo.githubEnvironments,
       roles: repo.roles,
       previewRoles: repo.previewRoles,

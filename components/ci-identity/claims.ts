@@ -27,6 +27,31 @@ export const DEPLOY_EVENT = "push";
 /** The ref of the protected branch that may deploy. */
 export const DEFAULT_DEPLOY_REF = "refs/heads/main";
 
+/** The workflow file whose jobs may deploy, per repository unless configured otherwise. */
+export const DEFAULT_DEPLOY_WORKFLOW = ".github/workflows/deploy.yml";
+
+/**
+ * Separates the ref from `job_workflow_ref` in `deploy_target`. Git refuses `:` in ref names, and
+ * the configured workflow path and the ids, event and environment names we bind contain none, so
+ * the value splits one way only (see docs/decisions/0004-wif-attribute-design.md).
+ */
+export const WORKFLOW_SEPARATOR = ":";
+
+/**
+ * The `job_workflow_ref` claim of a job defined in `workflow` of `organization/repository` at `ref`:
+ * `acme-corp/platform/.github/workflows/deploy.yml@refs/heads/main`. GitHub writes the workflow that
+ * defines the job, so a reusable workflow called from deploy.yml carries its own file, repository
+ * and organization, and never matches.
+ */
+export function jobWorkflowRef(
+  organization: string,
+  repository: string,
+  workflow: string,
+  ref: string,
+): string {
+  return `${organization}/${repository}/${workflow}@${ref}`;
+}
+
 /** Custom attributes that compose several claims, because a principalSet matches one value. */
 export const COMPOSITE_ATTRIBUTES = {
   /** `<repository_id>/<event_name>`: pull request workflows of one repository. */
@@ -34,8 +59,8 @@ export const COMPOSITE_ATTRIBUTES = {
   /** `<repository_id>/<ref>`: workflows running on one branch of one repository. */
   repositoryRef: "repository_ref",
   /**
-   * `<repository_id>/<environment>/<event_name>/<ref>`: a job in one GitHub environment, started by
-   * one event, on one branch.
+   * `<repository_id>/<environment>/<event_name>/<ref>:<job_workflow_ref>`: a job of one workflow
+   * file, in one GitHub environment, started by one event, on one branch.
    */
   deployTarget: "deploy_target",
 } as const;
@@ -50,6 +75,7 @@ export const COMPOSITE_ATTRIBUTES = {
  */
 export function githubAttributeMapping(): Record<string, string> {
   const environment = 'has(assertion.environment) ? assertion.environment : ""';
+  const jobWorkflow = 'has(assertion.job_workflow_ref) ? assertion.job_workflow_ref : ""';
   return {
     "google.subject": 'assertion.repository_id + "/" + assertion.run_id + "/" + assertion.run_attempt',
     "attribute.repository_id": "assertion.repository_id",
@@ -57,11 +83,11 @@ export function githubAttributeMapping(): Record<string, string> {
     "attribute.ref": "assertion.ref",
     "attribute.event_name": "assertion.event_name",
     "attribute.environment": environment,
-    "attribute.job_workflow_ref": "assertion.job_workflow_ref",
+    "attribute.job_workflow_ref": jobWorkflow,
     [`attribute.${COMPOSITE_ATTRIBUTES.repositoryEvent}`]:
       'assertion.repository_id + "/" + assertion.event_name',
     [`attribute.${COMPOSITE_ATTRIBUTES.repositoryRef}`]: 'assertion.repository_id + "/" + assertion.ref',
-    [`attribute.${COMPOSITE_ATTRIBUTES.deployTarget}`]: `assertion.repository_id + "/" + (${environment}) + "/" + assertion.event_name + "/" + assertion.ref`,
+    [`attribute.${COMPOSITE_ATTRIBUTES.deployTarget}`]: `assertion.repository_id + "/" + (${environment}) + "/" + assertion.event_name + "/" + assertion.ref + "${WORKFLOW_SEPARATOR}" + (${jobWorkflow})`,
   };
 }
 
@@ -102,19 +128,21 @@ export function previewAttributeValues(repositoryId: string, deployRef = DEFAULT
 }
 
 /**
- * The attribute value that may impersonate a deploy identity: one environment, on the deploy
- * branch, from a `push` (what deploy.yml runs on). `resourceKey` is the fragment the IAM binding's
- * resource name is built from: the value before the event joined it, so existing bindings keep
- * their URNs and are updated in place of being renamed.
+ * The attribute value that may impersonate a deploy identity: a job of the deploy workflow
+ * (`jobWorkflow`, a `job_workflow_ref`), in one environment, on the deploy branch, from a `push`
+ * (what deploy.yml runs on). `resourceKey` is the fragment the IAM binding's resource name is built
+ * from: the value before the event and the workflow joined it, so existing bindings keep their URNs
+ * and are updated in place of being renamed.
  */
 export function deployAttributeValue(
   repositoryId: string,
   environment: string,
-  deployRef = DEFAULT_DEPLOY_REF,
+  deployRef: string,
+  jobWorkflow: string,
 ) {
   return {
     attribute: COMPOSITE_ATTRIBUTES.deployTarget,
-    value: `${repositoryId}/${environment}/${DEPLOY_EVENT}/${deployRef}`,
+    value: `${repositoryId}/${environment}/${DEPLOY_EVENT}/${deployRef}${WORKFLOW_SEPARATOR}${jobWorkflow}`,
     resourceKey: `${repositoryId}/${environment}/${deployRef}`,
   };
 }
@@ -128,6 +156,8 @@ export interface ExpectedClaims {
   event_name: string[];
   ref?: string;
   environment?: string;
+  /** The workflow that must define the job (deploy identities). */
+  job_workflow_ref?: string;
   /** The events the provider's condition lets in at all; every other event is refused. */
   allowedEvents: string[];
 }
@@ -155,7 +185,8 @@ export function expectedDeployClaims(
   repositoryId: string,
   organizationId: string,
   environment: string,
-  deployRef = DEFAULT_DEPLOY_REF,
+  deployRef: string,
+  jobWorkflow: string,
 ): ExpectedClaims {
   return {
     repository,
@@ -164,6 +195,7 @@ export function expectedDeployClaims(
     event_name: [DEPLOY_EVENT],
     ref: deployRef,
     environment,
+    job_workflow_ref: jobWorkflow,
     allowedEvents: [...ALLOWED_EVENTS],
   };
 }
@@ -177,6 +209,8 @@ const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const REPOSITORY_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const ORGANIZATION_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
 const REF = /^refs\/heads\/[A-Za-z0-9._/-]{1,200}$/;
+/** A workflow file directly in the repository's `.github/workflows` (no folder, `..`, `:` or wildcard). */
+export const WORKFLOW_PATH = /^\.github\/workflows\/[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}\.ya?ml$/;
 
 export class CiIdentityArgumentError extends Error {
   constructor(component: string, problems: string[]) {
@@ -234,6 +268,15 @@ export class ArgumentChecks {
       typeof value === "string" && REF.test(value) && !value.includes("*"),
       argument,
       'a full branch ref, like "refs/heads/main" (no wildcard)',
+      value,
+    );
+  }
+
+  workflowPath(argument: string, value: unknown): void {
+    this.expect(
+      typeof value === "string" && WORKFLOW_PATH.test(value),
+      argument,
+      'a workflow file of the repository, like ".github/workflows/deploy.yml" (no wildcard, no "..")',
       value,
     );
   }

@@ -6,6 +6,7 @@ import {
   ArgumentChecks,
   accountId,
   DEFAULT_DEPLOY_REF,
+  DEFAULT_DEPLOY_WORKFLOW,
   deployAttributeValue,
   type ExpectedClaims,
   expectedDeployClaims,
@@ -13,6 +14,7 @@ import {
   GITHUB_ISSUER,
   githubAttributeCondition,
   githubAttributeMapping,
+  jobWorkflowRef,
   previewAttributeValues,
   principalSet,
 } from "./claims";
@@ -26,6 +28,11 @@ export interface GithubRepository {
   name: string;
   /** Numeric repository id (`repository_id` claim), as a string: `gh api repos/OWNER/REPO --jq .id`. */
   id: string;
+  /**
+   * The workflow file whose jobs may deploy (pinned through `job_workflow_ref`, with the
+   * organization and repository names and the deploy ref). Default: `.github/workflows/deploy.yml`.
+   */
+  deployWorkflow?: string;
 }
 
 export interface GithubOrganization {
@@ -96,6 +103,8 @@ export class CiIdentity extends pulumi.ComponentResource {
   readonly attributeMapping: Record<string, string>;
   /** Plain values, so ProductCiIdentity can check that the pool trusts its repository. */
   readonly organizationId: string;
+  /** The organization's login, which `job_workflow_ref` spells out. */
+  readonly organizationName: string;
   readonly trustedRepositoryIds: readonly string[];
   readonly deployRef: string;
   readonly poolId: string;
@@ -111,6 +120,7 @@ export class CiIdentity extends pulumi.ComponentResource {
     const stateful: pulumi.CustomResourceOptions = { parent: this, protect };
     const repositoryIds = [args.repository.id, ...(args.trustedRepositories ?? []).map((repo) => repo.id)];
     this.organizationId = args.github.id;
+    this.organizationName = args.github.name;
     this.trustedRepositoryIds = [...new Set(repositoryIds)];
     this.deployRef = deployRef;
     this.poolId = poolId;
@@ -169,7 +179,15 @@ export class CiIdentity extends pulumi.ComponentResource {
     );
 
     const previewValues = previewAttributeValues(args.repository.id, deployRef);
-    const deployValues = [deployAttributeValue(args.repository.id, args.deployEnvironment, deployRef)];
+    const deployWorkflow = jobWorkflowRef(
+      args.github.name,
+      args.repository.name,
+      args.repository.deployWorkflow ?? DEFAULT_DEPLOY_WORKFLOW,
+      deployRef,
+    );
+    const deployValues = [
+      deployAttributeValue(args.repository.id, args.deployEnvironment, deployRef, deployWorkflow),
+    ];
     const previewMembers = bindWorkloadIdentityUsers(
       this,
       `${name}-preview-wif`,
@@ -220,6 +238,7 @@ export class CiIdentity extends pulumi.ComponentResource {
         args.github.id,
         args.deployEnvironment,
         deployRef,
+        deployWorkflow,
       ),
     };
     this.registerOutputs({
@@ -263,6 +282,12 @@ export class ProductCiIdentity extends pulumi.ComponentResource {
     super("platform:ci:ProductCiIdentity", name, {}, opts);
     const pool = args.pool;
     const hash = (text: string) => createHash("sha256").update(text).digest("hex");
+    const deployWorkflow = jobWorkflowRef(
+      pool.organizationName,
+      args.repository.name,
+      args.repository.deployWorkflow ?? DEFAULT_DEPLOY_WORKFLOW,
+      pool.deployRef,
+    );
     const deploy = new gcp.serviceaccount.Account(
       `${name}-deploy`,
       {
@@ -279,7 +304,7 @@ export class ProductCiIdentity extends pulumi.ComponentResource {
       deploy,
       pool.poolName,
       args.environments.map((environment) =>
-        deployAttributeValue(args.repository.id, environment, pool.deployRef),
+        deployAttributeValue(args.repository.id, environment, pool.deployRef, deployWorkflow),
       ),
     );
     grantProjectRoles(this, `${name}-deploy`, args.project, deploy.member, args.roles);
@@ -321,6 +346,7 @@ export class ProductCiIdentity extends pulumi.ComponentResource {
           pool.organizationId,
           environment,
           pool.deployRef,
+          deployWorkflow,
         ),
       ),
     };
@@ -419,6 +445,8 @@ function validateCiIdentityArgs(name: string, args: CiIdentityArgs): void {
   checks.numericId("github.id", args.github?.id, "organization");
   checks.repositoryName("repository.name", args.repository?.name);
   checks.numericId("repository.id", args.repository?.id, "repository");
+  if (args.repository?.deployWorkflow !== undefined)
+    checks.workflowPath("repository.deployWorkflow", args.repository.deployWorkflow);
   checks.expect(
     typeof args.deployEnvironment === "string" && args.deployEnvironment.length > 0,
     "deployEnvironment",
@@ -462,6 +490,8 @@ function validateProductArgs(name: string, args: ProductCiIdentityArgs): void {
   const checks = new ArgumentChecks();
   checks.repositoryName("repository.name", args.repository?.name);
   checks.numericId("repository.id", args.repository?.id, "repository");
+  if (args.repository?.deployWorkflow !== undefined)
+    checks.workflowPath("repository.deployWorkflow", args.repository.deployWorkflow);
   checks.expect(
     Array.isArray(args.environments) && args.environments.length > 0,
     "environments",

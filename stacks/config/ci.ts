@@ -1,5 +1,7 @@
 import { z } from "zod";
 // Pure modules only: the config schema is loaded before Pulumi, by the CLI and the schema generator.
+import { WORKFLOW_PATH } from "../../components/ci-identity/claims";
+import { judgeProductRole } from "../../components/ci-identity/escalation";
 import { PRIMITIVE_ROLES } from "../../components/ci-identity/roles";
 import { BUCKET_NAME, CRYPTO_KEY_ID } from "../../components/state-backend/access";
 
@@ -40,9 +42,15 @@ const role = z
     message: "a predefined role (never roles/owner, roles/editor or roles/viewer)",
   });
 
+const deployWorkflow = z
+  .string()
+  .regex(WORKFLOW_PATH, "a workflow file of the repository, like `.github/workflows/deploy.yml`");
+
 export const productRepositorySchema = z.strictObject({
   name: repositoryName,
   id: githubId("repository"),
+  /** The only workflow file whose jobs may deploy (pinned through `job_workflow_ref`). Default: `.github/workflows/deploy.yml`. */
+  deployWorkflow: deployWorkflow.optional(),
   /** The team's environment (under `platform:environments`): its project holds the identities. */
   environment: environmentName,
   /** GitHub environments of the repository whose jobs on main may deploy. */
@@ -61,7 +69,12 @@ export const ciConfigSchema = z
       organizationId: githubId("organization"),
     }),
     /** The repository of this platform (`gh api repos/<org>/<repo> --jq .id`). */
-    platformRepository: z.strictObject({ name: repositoryName, id: githubId("repository") }),
+    platformRepository: z.strictObject({
+      name: repositoryName,
+      id: githubId("repository"),
+      /** The only workflow file whose jobs may deploy this stack. Default: `.github/workflows/deploy.yml`. */
+      deployWorkflow: deployWorkflow.optional(),
+    }),
     /** The environment whose project hosts the pool and the platform's identities. Default: `platform`. */
     platformEnvironment: environmentName.default("platform"),
     /** The GitHub environment of this stack's deploy job. Default: the stack's tier. */
@@ -79,6 +92,20 @@ export const ciConfigSchema = z
     productRepositories: z.array(productRepositorySchema).default([]),
   })
   .superRefine((ci, ctx) => {
+    ci.productRepositories.forEach((repo, index) => {
+      for (const key of ["roles", "previewRoles"] as const) {
+        (repo[key] ?? []).forEach((role, roleIndex) => {
+          const problem = productRoleProblem(role);
+          if (problem) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["productRepositories", index, key, roleIndex],
+              message: problem,
+            });
+          }
+        });
+      }
+    });
     const ids = [ci.platformRepository.id, ...ci.productRepositories.map((repo) => repo.id)];
     const names = [ci.platformRepository.name, ...ci.productRepositories.map((repo) => repo.name)];
     ci.productRepositories.forEach((repo, index) => {
@@ -103,15 +130,45 @@ export type CiConfig = z.output<typeof ciConfigSchema>;
 export type CiConfigInput = z.input<typeof ciConfigSchema>;
 
 /**
+ * The allow-list of a product repository's roles, judged by what each role can do: a predefined role
+ * (custom or misspelled names are refused, they would fail at apply or hide anything) that holds no
+ * permission to grant access, impersonate an account, mint keys or create trust.
+ */
+function productRoleProblem(role: string): string | undefined {
+  if (!/^roles\/[A-Za-z0-9.]+$/.test(role)) return undefined; // the format check already reported it
+  const judgement = judgeProductRole(role);
+  if (judgement.ok || judgement.reason === "primitive") return undefined;
+  if (judgement.reason !== "escalation") {
+    return "a role Google predefines (names are case-sensitive), like `roles/run.developer`";
+  }
+  const shown = judgement.permissions.slice(0, 3).join(", ");
+  const more = judgement.permissions.length > 3 ? ` and ${judgement.permissions.length - 3} more` : "";
+  return `a role that cannot grant access, act as or mint tokens for service accounts, or create keys or trust (this one holds ${shown}${more})`;
+}
+
+/**
  * Cross-key checks for `platformConfigSchema.superRefine`: every environment `platform:ci` names
- * must exist under `platform:environments`. Issues are added at `["ci", ...]`.
+ * must exist under `platform:environments`; product repositories never get identities in the
+ * platform's environment (its project holds the pool and the platform's deploy identity); no
+ * environment shares the project of the state's secrets key. Issues are added at `["ci", ...]`.
  */
 export function refineCiReferences(
   ci: CiConfig | undefined,
-  environmentNames: readonly string[],
+  environments: readonly { name: string; projectId: string }[],
   ctx: z.RefinementCtx,
 ): void {
   if (!ci) return;
+  const environmentNames = environments.map((env) => env.name);
+  const stateProject = /^projects\/([^/]+)\//.exec(ci.state.secretsKey)?.[1];
+  environments.forEach((env, index) => {
+    if (env.projectId === stateProject) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", index, "name"],
+        message: `an environment whose project is not the state project \`${stateProject}\` (platform:ci.state.secretsKey): its team would get access to every stack's state`,
+      });
+    }
+  });
   const expected = `one of the environments under platform:environments (${environmentNames.join(", ")})`;
   if (!environmentNames.includes(ci.platformEnvironment)) {
     ctx.addIssue({ code: "custom", path: ["ci", "platformEnvironment"], message: expected });
@@ -122,6 +179,12 @@ export function refineCiReferences(
         code: "custom",
         path: ["ci", "productRepositories", index, "environment"],
         message: expected,
+      });
+    } else if (repo.environment === ci.platformEnvironment) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ci", "productRepositories", index, "environment"],
+        message: `a product team's environment, not the platform's (\`${ci.platformEnvironment}\`, whose project holds the pool and the platform's deploy identity)`,
       });
     }
   });

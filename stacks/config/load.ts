@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { describeValue, formatZodIssues, nearestName, type PathSegment, UserInputError } from "./errors";
+import { INPUT_LIMITS, readInputFile } from "./input-file";
 import { type PlatformConfig, platformConfigSchema } from "./schema";
 
 /** The config namespace of this project (`name` in Pulumi.yaml). */
@@ -23,13 +23,10 @@ export interface LoadedStackConfig {
 export const OFFLINE_SECRET_PLACEHOLDER = "offline-plan-secret-placeholder";
 
 export function readStackFile(file: string): LoadedStackConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(error);
-    throw new UserInputError([`${file}: (file): expected a readable stack config file, found ${reason}`]);
-  }
+  const text = readInputFile(file, {
+    what: "a readable stack config file",
+    maxBytes: INPUT_LIMITS.stackFile,
+  });
   return parseStackFile(file, text);
 }
 

@@ -158,6 +158,10 @@ export const platformConfigSchema = z
       ctx,
     );
     const teamNames = config.teams.map((team) => team.name);
+    const projectIds = config.environments.map(
+      (env) => env.projectId ?? defaultProjectId(config.organization.projectPrefix, env.name, config.tier),
+    );
+    checkProjectIds(config.environments, projectIds, ctx);
     const ranges: { label: string; cidr: string; path: (string | number)[] }[] = [];
     config.environments.forEach((env, index) => {
       if (!teamNames.includes(env.team)) {
@@ -224,7 +228,7 @@ export const platformConfigSchema = z
     });
     refineCiReferences(
       config.ci,
-      config.environments.map((env) => env.name),
+      config.environments.map((env, index) => ({ name: env.name, projectId: projectIds[index] })),
       ctx,
     );
     refineOncall(
@@ -243,6 +247,32 @@ export type TeamConfig = PlatformConfig["teams"][number];
 
 export function defaultProjectId(prefix: string, environment: string, tier: Tier): string {
   return `${prefix}-${environment}-${tier}`;
+}
+
+/**
+ * One project per environment: two environments on one project id would give each team the other's
+ * grants (IAM, CI identities, budgets) in a project it does not own, whether the id is written out
+ * or generated.
+ */
+function checkProjectIds(
+  environments: readonly { name: string; team: string; projectId?: string }[],
+  projectIds: readonly string[],
+  ctx: z.RefinementCtx,
+): void {
+  projectIds.forEach((id, index) => {
+    const first = projectIds.indexOf(id);
+    if (first === index) return;
+    const owner = environments[first];
+    const env = environments[index];
+    // Two environments of one name: already reported as a duplicate name.
+    if (env.projectId === undefined && env.name === owner.name) return;
+    const whose = owner.team === env.team ? "" : ` of team \`${owner.team}\``;
+    ctx.addIssue({
+      code: "custom",
+      path: ["environments", index, env.projectId === undefined ? "name" : "projectId"],
+      message: `a project id no other environment uses (environment \`${owner.name}\`${whose} already uses \`${id}\`)`,
+    });
+  });
 }
 
 function checkUnique(names: string[], path: (string | number)[], what: string, ctx: z.RefinementCtx): void {

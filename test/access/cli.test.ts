@@ -85,7 +85,7 @@ describe("npm run access", () => {
     ],
     [
       ["--stack", "prod", "--token", "missing.json"],
-      "missing.json: (file): expected a readable token file, found no such file",
+      "missing.json: (file): expected a readable token file (a regular file of at most 64 KiB), found no such file",
     ],
   ])("%j exits 2 with %s", async (argv, message) => {
     const { code, err } = await run(argv);
@@ -133,7 +133,7 @@ describe("npm run access", () => {
     );
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe(
-      "stacks/Pulumi.nonexistent.yaml: (file): expected a readable stack config file, found no such file",
+      "stacks/Pulumi.nonexistent.yaml: (file): expected a readable stack config file (a regular file of at most 1 MiB), found no such file",
     );
     expect(result.stderr).not.toContain("    at ");
   });

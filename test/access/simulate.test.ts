@@ -30,8 +30,8 @@ describe("simulateAccess on the prod stack of the README example", () => {
     const deploy = decisions.find((d) => d.serviceAccount.startsWith("deploy-platform@"));
     expect(deploy).toMatchObject({ allowed: false, refusedAt: "binding" });
     expect(deploy?.reason).toBe(
-      'no member matches: the token maps attribute.deploy_target="612345678//pull_request/refs/pull/42/merge"; ' +
-        'the bindings expect deploy_target="612345678/prod/push/refs/heads/main"',
+      'no member matches: the token maps attribute.deploy_target="612345678//pull_request/refs/pull/42/merge:acme-corp/platform/.github/workflows/preview.yml@refs/pull/42/merge"; ' +
+        'the bindings expect deploy_target="612345678/prod/push/refs/heads/main:acme-corp/platform/.github/workflows/deploy.yml@refs/heads/main"',
     );
   });
 
@@ -61,8 +61,8 @@ describe("simulateAccess on the prod stack of the README example", () => {
       expect(allowedAccounts(decisions), event_name).toEqual(["preview-platform"]);
       const deploy = decisions.find((d) => d.serviceAccount.startsWith("deploy-platform@"));
       expect(deploy?.reason).toBe(
-        `no member matches: the token maps attribute.deploy_target="612345678/prod/${event_name}/refs/heads/main"; ` +
-          'the bindings expect deploy_target="612345678/prod/push/refs/heads/main"',
+        `no member matches: the token maps attribute.deploy_target="612345678/prod/${event_name}/refs/heads/main:acme-corp/platform/.github/workflows/deploy.yml@refs/heads/main"; ` +
+          'the bindings expect deploy_target="612345678/prod/push/refs/heads/main:acme-corp/platform/.github/workflows/deploy.yml@refs/heads/main"',
       );
     }
     expect(allowedAccounts(decide("payments-api-deploy-prod", { event_name: "workflow_dispatch" }))).toEqual(

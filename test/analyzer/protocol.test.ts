@@ -248,7 +248,7 @@ describe("a policy pack over the Analyzer protocol", () => {
       `${badLevel}: bucket-versioning: expected an enforcement level (advisory, mandatory, remediate, disabled), found string "blocking"`,
     );
     await expect(runPolicyPack({ ...common, configFile: missing })).rejects.toThrow(
-      `${missing}: (root): expected a policy pack config file (JSON), found no such file`,
+      `${missing}: (root): expected a policy pack config file (JSON) (a regular file of at most 1 MiB), found no such file`,
     );
   });
 

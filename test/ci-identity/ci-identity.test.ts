@@ -83,7 +83,9 @@ describe("CiIdentity", () => {
         `${pool}/attribute.repository_event/612345678/pull_request`,
         `${pool}/attribute.repository_ref/612345678/refs/heads/main`,
       ],
-      deploy: [`${pool}/attribute.deploy_target/612345678/prod/push/refs/heads/main`],
+      deploy: [
+        `${pool}/attribute.deploy_target/612345678/prod/push/refs/heads/main:acme-corp/platform/.github/workflows/deploy.yml@refs/heads/main`,
+      ],
     });
     const wif = resources.filter((r) => r.type === "gcp:serviceaccount/iAMMember:IAMMember");
     expect(wif.map((r) => [r.name, r.inputs.role, r.inputs.serviceAccountId])).toEqual([
@@ -182,6 +184,7 @@ describe("CiIdentity", () => {
       event_name: ["push"],
       ref: "refs/heads/main",
       environment: "prod",
+      job_workflow_ref: "acme-corp/platform/.github/workflows/deploy.yml@refs/heads/main",
       allowedEvents: ["push", "pull_request", "workflow_dispatch", "schedule"],
     });
     expect(outputs.expectedClaims.preview.map((claims) => [claims.event_name, claims.ref])).toEqual([

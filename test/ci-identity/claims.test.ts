@@ -9,6 +9,8 @@ import {
   githubAttributeMapping,
 } from "../../components/ci-identity/claims";
 
+const JWR = "acme-corp/platform/.github/workflows/deploy.yml@refs/heads/main";
+
 /** GitHub ids are 64-bit: the longest decimal forms a claim can hold. */
 const LONGEST_ID = "18446744073709551615";
 
@@ -41,10 +43,13 @@ describe("attribute mapping", () => {
   test("environment is guarded with has(): jobs without an environment map it to an empty string", () => {
     const base = { repository_id: "612345678", event_name: "push", ref: "refs/heads/main" };
     expect(evaluate(mapping["attribute.environment"], base)).toBe("");
-    expect(evaluate(mapping["attribute.deploy_target"], base)).toBe("612345678//push/refs/heads/main");
+    expect(evaluate(mapping["attribute.deploy_target"], base)).toBe("612345678//push/refs/heads/main:");
     expect(evaluate(mapping["attribute.deploy_target"], { ...base, environment: "prod" })).toBe(
-      "612345678/prod/push/refs/heads/main",
+      "612345678/prod/push/refs/heads/main:",
     );
+    expect(
+      evaluate(mapping["attribute.deploy_target"], { ...base, environment: "prod", job_workflow_ref: JWR }),
+    ).toBe(`612345678/prod/push/refs/heads/main:${JWR}`);
   });
 
   test("maps numeric ids, ref, event, environment and the job's workflow", () => {
@@ -120,22 +125,23 @@ describe("attribute condition", () => {
 });
 
 describe("deployAttributeValue", () => {
-  test("requires a push, and keeps the binding's resource name of the value without the event", () => {
-    expect(deployAttributeValue("612345678", "prod")).toEqual({
+  test("requires a push of the deploy workflow, and keeps the binding's resource name of the value without the event", () => {
+    expect(deployAttributeValue("612345678", "prod", "refs/heads/main", JWR)).toEqual({
       attribute: "deploy_target",
-      value: "612345678/prod/push/refs/heads/main",
+      value: `612345678/prod/push/refs/heads/main:${JWR}`,
       resourceKey: "612345678/prod/refs/heads/main",
     });
   });
 
   test("the mapped deploy_target of a push in the environment on the branch is the bound value, and nothing else is", () => {
     const mapping = githubAttributeMapping()["attribute.deploy_target"];
-    const bound = deployAttributeValue("612345678", "prod").value;
+    const bound = deployAttributeValue("612345678", "prod", "refs/heads/main", JWR).value;
     const push = {
       repository_id: "612345678",
       environment: "prod",
       event_name: "push",
       ref: "refs/heads/main",
+      job_workflow_ref: JWR,
     };
     expect(evaluate(mapping, push)).toBe(bound);
     for (const other of [

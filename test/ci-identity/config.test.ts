@@ -76,7 +76,9 @@ describe("platform:ci config", () => {
     ]);
     const withReferences = z
       .object({ ci: ciConfigSchema })
-      .superRefine((config, ctx) => refineCiReferences(config.ci, ["platform"], ctx));
+      .superRefine((config, ctx) =>
+        refineCiReferences(config.ci, [{ name: "platform", projectId: "acme-platform-prod" }], ctx),
+      );
     const result = withReferences.safeParse({ ci: parse(YAML) });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([

@@ -48,8 +48,8 @@ describe("components/ci-identity/README.md example", () => {
         .map((r) => String(r.inputs.member).split("/attribute.")[1])
         .sort();
       expect(deployMembers).toEqual([
-        `deploy_target/612345678/${stack}/push/refs/heads/main`,
-        `deploy_target/623456789/${stack}/push/refs/heads/main`,
+        `deploy_target/612345678/${stack}/push/refs/heads/main:acme-corp/platform/.github/workflows/deploy.yml@refs/heads/main`,
+        `deploy_target/623456789/${stack}/push/refs/heads/main:acme-corp/payments-api/.github/workflows/deploy.yml@refs/heads/main`,
       ]);
       const provider = resources.find((r) => r.type.endsWith("WorkloadIdentityPoolProvider"));
       expect(provider?.inputs.attributeCondition).toContain(

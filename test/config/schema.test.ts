@@ -164,7 +164,7 @@ describe("config mistakes name the file, the path, what was expected and what wa
 
   it("a missing file", () => {
     expect(() => readStackFile("stacks/Pulumi.nope.yaml")).toThrow(
-      "stacks/Pulumi.nope.yaml: (file): expected a readable stack config file, found no such file",
+      "stacks/Pulumi.nope.yaml: (file): expected a readable stack config file (a regular file of at most 1 MiB), found no such file",
     );
   });
 

@@ -40,7 +40,7 @@ describe("plan-summary CLI", () => {
     const { code, stderr } = run(["--event-log", "missing/events.json", "--stack", "dev"]);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      "plan-summary: missing/events.json: expected a readable event log file (`pulumi preview --event-log FILE`), found no such file\n",
+      "plan-summary: missing/events.json: expected a readable event log file (`pulumi preview --event-log FILE`) of at most 256 MiB, found no such file\n",
     );
   });
 
@@ -80,7 +80,7 @@ describe("plan-summary CLI", () => {
     );
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe(
-      "plan-summary: nope.json: expected a readable event log file (`pulumi preview --event-log FILE`), found no such file",
+      "plan-summary: nope.json: expected a readable event log file (`pulumi preview --event-log FILE`) of at most 256 MiB, found no such file",
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });

@@ -67,26 +67,28 @@ describe("counts per operation, one per URN, from the real event logs", () => {
 
 describe("deletes and replacements", () => {
   it("lists the replaced instance with the property that forces the replacement", () => {
-    const removals = section(markdownOf("webserver-userdata"), "Deletes and replacements (1)");
+    const removals = section(markdownOf("webserver-userdata"), "Dangerous changes (1)");
     expect(removals).toContain(
-      "| replace | `urn:pulumi:dev::aws-ts-webserver::aws:ec2/instance:Instance::web-server-www` | `userData` |",
+      "| replace | replacement | `urn:pulumi:dev::aws-ts-webserver::aws:ec2/instance:Instance::web-server-www` | `userData` |",
     );
     // Unchanged resources never appear in the risk sections.
     expect(removals).not.toContain("web-secgrp");
   });
 
   it("lists both deleted component resources", () => {
-    const removals = section(markdownOf("destroy-with-components"), "Deletes and replacements (2)");
-    expect(removals).toContain("| delete | `urn:pulumi:dev::myproject::my:component:Child::mychild` | — |");
+    const removals = section(markdownOf("destroy-with-components"), "Dangerous changes (2)");
     expect(removals).toContain(
-      "| delete | `urn:pulumi:dev::myproject::my:component:Component::mycomponent` | — |",
+      "| delete | delete | `urn:pulumi:dev::myproject::my:component:Child::mychild` | — |",
+    );
+    expect(removals).toContain(
+      "| delete | delete | `urn:pulumi:dev::myproject::my:component:Component::mycomponent` | — |",
     );
   });
 
   it("counts a lone delete-replaced step as a replacement and flags the failed update", () => {
     const markdown = markdownOf("failed-stacks-dont-rewrite-operations");
-    expect(section(markdown, "Deletes and replacements (1)")).toContain(
-      "| replace | `urn:pulumi:dev::test::pulumi-python:dynamic:Resource::test-r` | — |",
+    expect(section(markdown, "Dangerous changes (1)")).toContain(
+      "| replace | replacement | `urn:pulumi:dev::test::pulumi-python:dynamic:Resource::test-r` | — |",
     );
     expect(markdown).toContain(
       "| update (failed) | `urn:pulumi:dev::test::pulumi-python:dynamic:Resource::test-x` |",
@@ -119,7 +121,7 @@ describe("risk sections", () => {
   it("keeps the sections in the agreed order", () => {
     const markdown = markdownOf("up-3");
     const order = [
-      "#### Deletes and replacements",
+      "#### Dangerous changes",
       "#### Identity changes",
       "#### Network exposure",
       "#### Data resources",
@@ -144,12 +146,14 @@ describe("policy violations", () => {
     );
     for (const severity of ["low", "medium", "high", "critical"]) {
       expect(mandatory).toContain(
-        `| \`always-fails-${severity}\` (analyzerA@1.0.0) | ${severity} | \`urn:pulumi:test::test::pkgA:m:typA::resA\` | a policy failed |`,
+        `| \`always-fails-${severity}\` (\`analyzerA@1.0.0\`) | ${severity} | \`urn:pulumi:test::test::pkgA:m:typA::resA\` | a policy failed |`,
       );
-      expect(advisory).toContain(`| \`always-fails-advisory-${severity}\` (analyzerA@1.0.0) | ${severity} |`);
+      expect(advisory).toContain(
+        `| \`always-fails-advisory-${severity}\` (\`analyzerA@1.0.0\`) | ${severity} |`,
+      );
     }
-    expect(mandatory).toContain("| `always-fails-unspecified` (analyzerA@1.0.0) | — |");
-    expect(advisory).toContain("| `always-fails-advisory-unspecified` (analyzerA@1.0.0) | — |");
+    expect(mandatory).toContain("| `always-fails-unspecified` (`analyzerA@1.0.0`) | — |");
+    expect(advisory).toContain("| `always-fails-advisory-unspecified` (`analyzerA@1.0.0`) | — |");
     expect(mandatory).not.toContain("advisory");
   });
 
@@ -157,14 +161,14 @@ describe("policy violations", () => {
     expect(
       section(markdownOf("policy-TestSimpleAnalyzeResourceFailure"), "Policy violations: mandatory (1)"),
     ).toContain(
-      "| `always-fails` (analyzerA) | high | `urn:pulumi:test::test::pkgA:m:typA::resA` | a policy failed |",
+      "| `always-fails` (`analyzerA`) | high | `urn:pulumi:test::test::pkgA:m:typA::resA` | a policy failed |",
     );
     expect(
       section(
         markdownOf("policy-TestSimpleAnalyzeResourceFailureSeverityOverride"),
         "Policy violations: mandatory (1)",
       ),
-    ).toContain("| `always-fails` (analyzerA) | critical |");
+    ).toContain("| `always-fails` (`analyzerA`) | critical |");
   });
 
   it("reports advisory violations on the provider and on the resource of the remediation log", () => {
@@ -270,13 +274,13 @@ describe("the 65,536-character limit", () => {
     expect(markdown).toContain("**Policy:** **5000 mandatory** violations");
   });
 
-  it("truncates sections with an explicit 'more not shown' line, riskiest section first", () => {
-    const removals = section(markdown, "Deletes and replacements (5000)");
-    const shownRemovals = removals.split("\n").filter((line) => line.startsWith("| delete")).length;
-    expect(shownRemovals).toBeGreaterThan(0);
-    expect(removals).toContain(`_… ${5000 - shownRemovals} more not shown (comment size limit)._`);
-    expect(removals).toContain(
-      "| delete (protected) | `urn:pulumi:prod::platform::gcp:storage/bucket:Bucket::",
+  it("counts dangerous changes by type when they cannot all be listed, and truncates only the others", () => {
+    const dangerous = section(markdown, "Dangerous changes (5000)");
+    expect(dangerous).toContain("> Too many dangerous changes to list in a comment");
+    expect(dangerous).toContain("| delete | `gcp:storage/bucket:Bucket` | 5000 |");
+    expect(dangerous).not.toContain("more not shown");
+    expect(markdown.indexOf("#### Dangerous changes")).toBeLessThan(
+      markdown.indexOf("#### Identity changes"),
     );
     expect(section(markdown, "Identity changes (5000)")).toMatch(/_… \d+ more not shown/);
     expect(section(markdown, "Policy violations: mandatory (5000)")).toMatch(/_… \d+ more not shown/);
@@ -319,7 +323,9 @@ describe("the 65,536-character limit", () => {
     const mandatory = section(crowded, "Policy violations: mandatory (30)");
     expect(mandatory).not.toContain("more not shown");
     expect(mandatory).toContain("| `policy-29` | — | _stack_ | denied |");
-    expect(section(crowded, "Deletes and replacements (3000)")).toMatch(/_… \d+ more not shown/);
+    const dangerous = section(crowded, "Dangerous changes (3000)");
+    expect(dangerous).toContain("| delete | `gcp:compute/disk:Disk` | 3000 |");
+    expect(dangerous).not.toContain("more not shown");
   });
 
   it("honours a smaller budget", () => {
@@ -428,7 +434,7 @@ describe("renderPlanMarkdown (offline plan)", () => {
     expect(markdown.split("\n")[0]).toBe("<!-- platform-plan-summary:stack=dev -->");
     expect(markdown).toContain("### Offline plan for stack `dev`: 4 to create");
     expect(markdown).toContain("every resource is shown as a create");
-    expect(section(markdown, "Deletes and replacements (0)")).toContain("_None._");
+    expect(section(markdown, "Dangerous changes (0)")).toContain("_None._");
     expect(section(markdown, "Identity changes (1)")).toContain(
       "gcp:serviceaccount/account:Account::deployer",
     );
@@ -442,7 +448,7 @@ describe("renderPlanMarkdown (offline plan)", () => {
       markdown.indexOf("Policy violations: advisory (1)"),
     );
     expect(section(markdown, "Policy violations: advisory (1)")).toContain(
-      "| `firewall-no-world-ingress` (platform-standards@0.1.0) | high | `urn:pulumi:dev::platform::gcp:compute/firewall:Firewall::allow-https` | 0.0.0.0/0 may reach port 443 |",
+      "| `firewall-no-world-ingress` (`platform-standards@0.1.0`) | high | `urn:pulumi:dev::platform::gcp:compute/firewall:Firewall::allow-https` | 0.0.0.0/0 may reach port 443 |",
     );
   });
 

@@ -78,7 +78,7 @@ describe("npm run plan", () => {
   it.each([
     [
       ["--stack", "qa"],
-      "stacks/Pulumi.qa.yaml: (file): expected a readable stack config file, found no such file",
+      "stacks/Pulumi.qa.yaml: (file): expected a readable stack config file (a regular file of at most 1 MiB), found no such file",
     ],
     [["--stak", "dev"], "command line: Unknown option '--stak'"],
     [[], "command line: --stack: expected a stack name, found nothing"],

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describeValue, UserInputError } from "../../stacks/config/errors";
+import { INPUT_LIMITS, readInputFile } from "../../stacks/config/input-file";
 import { parseFlags, stackNameProblem } from "../cli/args";
 import type { PlannedResource } from "../plan/model";
 import { planStack } from "../plan/plan";
@@ -9,7 +9,9 @@ const USAGE = `usage: npm run access -- --stack <name> --token <claims.json | to
 
 Tells which service accounts a GitHub Actions job can impersonate in a stack, and why not: plans
 the stack offline, then evaluates each Workload Identity provider's attribute mapping and
-condition (CEL) and the roles/iam.workloadIdentityUser bindings against the token's claims.
+condition (CEL) against the token's claims, and every grant that allows impersonation (on the
+account, its project, folder or organization; IAMMember, IAMBinding, IAMPolicy; any role holding
+an impersonation permission; chains through other accounts).
 
   --token FILE        the token's claims as JSON (print them with github/actions-oidc-debugger),
                       or the JWT itself (its signature is not checked)
@@ -72,15 +74,7 @@ export function parseAccessArguments(argv: string[]): AccessArguments | "help" {
 
 /** Reads a token file: claims as JSON, or a JWT whose payload is decoded (not verified). */
 export function readClaims(file: string): TokenClaims {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8").trim();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserInputError([
-      `${file}: (file): expected a readable token file, found ${code === "ENOENT" ? "no such file" : code}`,
-    ]);
-  }
+  const text = readInputFile(file, { what: "a readable token file", maxBytes: INPUT_LIMITS.token }).trim();
   let parsed: unknown;
   if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text)) {
     try {

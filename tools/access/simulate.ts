@@ -1,11 +1,14 @@
 import { isCelError, parse, run, unparse } from "@bufbuild/cel";
 import type { PlannedResource } from "../plan/model";
+import { type ImpersonationGrant, impersonationGrants } from "./grants";
 
 /**
  * Offline answer to "which service accounts can this GitHub job impersonate, and why not?".
  *
  * Reads what the stack would create: each Workload Identity provider's attribute mapping and
- * condition, and every `roles/iam.workloadIdentityUser` member on a service account. Then does what
+ * condition, and every grant that lets a member impersonate a service account (grants.ts: on the
+ * account, its project, folder or organization; IAMMember, IAMBinding, IAMPolicy; any role holding
+ * an impersonation permission), followed through chains of accounts. Then does what
  * Google's Security Token Service and IAM do with a token: check the issuer, evaluate the mapping
  * and the condition with a real CEL evaluator, and match the mapped attributes against the
  * principalSet members. Not simulated: the token's signature, expiry and audience (the auth action
@@ -53,11 +56,6 @@ interface ProviderModel {
   condition?: string;
 }
 
-interface Binding {
-  serviceAccount: string;
-  member: string;
-}
-
 interface ParsedMember {
   poolId: string;
   kind: "attribute" | "subject" | "group" | "all";
@@ -71,28 +69,28 @@ type Evaluation =
 
 export function simulateAccess(resources: readonly PlannedResource[], claims: TokenClaims): AccessDecision[] {
   const providers = resources.filter((resource) => resource.type === PROVIDER_TYPE).map(toProviderModel);
-  const bindings = workloadIdentityBindings(resources);
+  const grants = impersonationGrants(resources);
   const accountUrns = serviceAccountUrns(resources);
   const decisions: AccessDecision[] = [];
   for (const provider of providers) {
-    const byAccount = new Map<string, string[]>();
-    for (const binding of bindings) {
-      if (parseMember(binding.member)?.poolId !== provider.poolId) continue;
-      byAccount.set(binding.serviceAccount, [
-        ...(byAccount.get(binding.serviceAccount) ?? []),
-        binding.member,
-      ]);
+    const byAccount = new Map<string, ImpersonationGrant[]>();
+    for (const grant of grants) {
+      if (!isPublic(grant.member) && parseMember(grant.member)?.poolId !== provider.poolId) continue;
+      byAccount.set(grant.serviceAccount, [...(byAccount.get(grant.serviceAccount) ?? []), grant]);
     }
     if (byAccount.size === 0) continue;
     const evaluation = evaluateProvider(provider, claims);
-    for (const [serviceAccount, members] of byAccount) {
+    for (const [serviceAccount, accountGrants] of byAccount) {
+      const members = [...new Set(accountGrants.map((grant) => grant.member))];
       const base = {
         serviceAccount,
         serviceAccountUrn: accountUrns.get(serviceAccount),
         provider: provider.urn,
         members,
       };
-      if (!evaluation.ok) {
+      // A public grant needs no token exchange at all.
+      const publicGrants = accountGrants.filter((grant) => isPublic(grant.member));
+      if (!evaluation.ok && publicGrants.length === 0) {
         decisions.push({
           ...base,
           allowed: false,
@@ -103,25 +101,78 @@ export function simulateAccess(resources: readonly PlannedResource[], claims: To
         });
         continue;
       }
-      const matched = members.filter((member) =>
-        memberMatches(member, evaluation.attributes, evaluation.groups),
-      );
+      const matchedGrants = evaluation.ok
+        ? accountGrants.filter(
+            (grant) =>
+              isPublic(grant.member) || memberMatches(grant.member, evaluation.attributes, evaluation.groups),
+          )
+        : publicGrants;
+      const matched = [...new Set(matchedGrants.map((grant) => grant.member))];
       decisions.push({
         ...base,
         allowed: matched.length > 0,
         reason:
           matched.length > 0
-            ? `granted by ${matched.join(", ")}`
-            : `no member matches: the token maps ${describeCandidates(members, evaluation.attributes)}`,
+            ? `granted by ${matchedGrants.map(describeGrant).join("; ")}`
+            : `no member matches: the token maps ${describeCandidates(members, evaluation.ok ? evaluation.attributes : {})}`,
         ...(matched.length > 0 ? {} : { refusedAt: "binding" as const }),
         matchedMembers: matched,
-        attributes: evaluation.attributes,
+        ...(evaluation.ok ? { attributes: evaluation.attributes } : {}),
       });
     }
   }
+  addChains(decisions, grants, accountUrns);
   return decisions.sort(
     (a, b) => a.serviceAccount.localeCompare(b.serviceAccount) || a.provider.localeCompare(b.provider),
   );
+}
+
+/**
+ * Impersonation chains: an account the token can impersonate can in turn impersonate every
+ * account that grants it an impersonating role (`serviceAccount:<email>` members), to any depth.
+ */
+function addChains(
+  decisions: AccessDecision[],
+  grants: readonly ImpersonationGrant[],
+  accountUrns: Map<string, string>,
+): void {
+  const reached = new Map<string, AccessDecision>();
+  for (const decision of decisions) if (decision.allowed) reached.set(decision.serviceAccount, decision);
+  const queue = [...reached.keys()];
+  while (queue.length > 0) {
+    const via = queue.shift() as string;
+    const source = reached.get(via) as AccessDecision;
+    for (const grant of grants) {
+      if (grant.member !== `serviceAccount:${via}` || reached.has(grant.serviceAccount)) continue;
+      const chained: AccessDecision = {
+        serviceAccount: grant.serviceAccount,
+        serviceAccountUrn: accountUrns.get(grant.serviceAccount),
+        provider: source.provider,
+        allowed: true,
+        reason: `through ${via}, granted by ${describeGrant(grant)}`,
+        matchedMembers: [grant.member],
+        members: [grant.member],
+        ...(source.attributes ? { attributes: source.attributes } : {}),
+      };
+      // A chain replaces a refusal of the same account through the same provider.
+      const refused = decisions.findIndex(
+        (decision) =>
+          decision.serviceAccount === grant.serviceAccount && decision.provider === source.provider,
+      );
+      if (refused >= 0) decisions.splice(refused, 1, chained);
+      else decisions.push(chained);
+      reached.set(grant.serviceAccount, chained);
+      queue.push(grant.serviceAccount);
+    }
+  }
+}
+
+function isPublic(member: string): boolean {
+  return member === "allUsers" || member === "allAuthenticatedUsers";
+}
+
+function describeGrant(grant: ImpersonationGrant): string {
+  return `${grant.member} (${grant.role} on ${grant.scope}, ${grant.because}${grant.conditional ? "; its IAM condition is assumed to hold" : ""})`;
 }
 
 /** Evaluates issuer, attribute mapping and attribute condition of one provider for the claims. */
@@ -282,24 +333,6 @@ function toProviderModel(resource: PlannedResource): ProviderModel {
         ? inputs.attributeCondition
         : undefined,
   };
-}
-
-function workloadIdentityBindings(resources: readonly PlannedResource[]): Binding[] {
-  return resources
-    .filter(
-      (resource) =>
-        resource.type === SERVICE_ACCOUNT_IAM_MEMBER_TYPE &&
-        resource.inputs.role === WORKLOAD_IDENTITY_USER_ROLE,
-    )
-    .map((resource) => ({
-      serviceAccount: emailOf(String(resource.inputs.serviceAccountId ?? "")),
-      member: String(resource.inputs.member ?? ""),
-    }));
-}
-
-/** `projects/p/serviceAccounts/x@p.iam.gserviceaccount.com` -> the email. */
-function emailOf(serviceAccountId: string): string {
-  return serviceAccountId.split("/").pop() ?? serviceAccountId;
 }
 
 function serviceAccountUrns(resources: readonly PlannedResource[]): Map<string, string> {

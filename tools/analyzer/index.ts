@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
 import { parse as parseYaml } from "yaml";
+import { expectedFile, INPUT_LIMITS, InputFileError, readInputFile } from "../../stacks/config/input-file";
 import type { PlannedResource, PolicyReport, PolicyViolation, Severity } from "../plan/model";
 import {
   AnalyzerConnection,
@@ -136,12 +137,15 @@ function readPolicyProject(packDir: string): PolicyProject {
 export function readPolicyPackConfigFile(file: string): PolicyPackConfig | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readInputFile(file, {
+      what: "a policy pack config file (JSON)",
+      maxBytes: INPUT_LIMITS.policyConfig,
+    });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const found =
-      code === "ENOENT" ? "no such file" : `an unreadable file (${code ?? (error as Error).message})`;
-    throw new PolicyConfigError(file, [`(root): expected a policy pack config file (JSON), found ${found}`]);
+    if (!(error instanceof InputFileError)) throw error;
+    throw new PolicyConfigError(file, [
+      `(root): expected ${expectedFile(error.options)}, found ${error.found}`,
+    ]);
   }
   return parsePolicyPackConfig(text, file);
 }

@@ -4,8 +4,9 @@
  * Turns the NDJSON event log of `pulumi preview --event-log FILE` into the Markdown of a PR comment.
  * Exit codes: 0 written, 2 bad input (the message names the file, line, expectation and finding).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { formatBytes, INPUT_LIMITS, InputFileError, readInputFile } from "../../stacks/config/input-file";
 import { EventLogError, parseEventLog } from "./events";
 import { renderSummaryMarkdown } from "./markdown";
 import { summarizeEvents } from "./summarize";
@@ -51,18 +52,19 @@ function parseCliArguments(argv: string[]): { eventLog: string; stack: string; o
 }
 
 function readEventLog(file: string): string {
+  const what = "a readable event log file (`pulumi preview --event-log FILE`)";
   try {
-    return readFileSync(file, "utf8");
+    return readInputFile(file, { what, maxBytes: INPUT_LIMITS.eventLog });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const found =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : (code ?? "unreadable");
-    throw new EventLogError(
-      file,
-      undefined,
-      "a readable event log file (`pulumi preview --event-log FILE`)",
-      found,
-    );
+    if (error instanceof InputFileError) {
+      throw new EventLogError(
+        file,
+        undefined,
+        `${what} of at most ${formatBytes(INPUT_LIMITS.eventLog)}`,
+        error.found,
+      );
+    }
+    throw error;
   }
 }
 

@@ -4,9 +4,11 @@
  */
 import type { PlanResult } from "../plan/model";
 import { classifyResourceType } from "./classify";
+import { codeSpan, inertText, stripUnsafeCharacters, truncate } from "./inert";
 import {
   CHANGE_KIND_ORDER,
   type ChangeKind,
+  dangerOf,
   normalizeLevel,
   type PlanSummary,
   type ResourceChange,
@@ -60,23 +62,19 @@ const LEVEL_ORDER: readonly ViolationLevel[] = ["mandatory", "remediate", "advis
 
 const MAX_CELL_LENGTH = 400;
 
-/** Text for a table cell: one line, no HTML, no column breaks, bounded length. */
+/** Prose for a table cell: inert, one line, bounded (see inert.ts). */
 function cellText(text: string): string {
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  const bounded = oneLine.length > MAX_CELL_LENGTH ? `${oneLine.slice(0, MAX_CELL_LENGTH - 1)}…` : oneLine;
-  return bounded.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|");
+  return inertText(text, { max: MAX_CELL_LENGTH });
 }
 
-/** A code span for a cell. GFM tables treat `\|` as a literal pipe even inside code spans. */
+/** An identifier for a table cell: a code span that nothing inside can break out of. */
 function cellCode(text: string): string {
-  const oneLine = text.replace(/\s+/g, " ").trim().replace(/`/g, "'");
-  const bounded = oneLine.length > MAX_CELL_LENGTH ? `${oneLine.slice(0, MAX_CELL_LENGTH - 1)}…` : oneLine;
-  return `\`${bounded.replace(/\|/g, "\\|")}\``;
+  return codeSpan(text, { max: MAX_CELL_LENGTH, inTable: true });
 }
 
-/** A free-text paragraph: Markdown is kept, HTML is neutralised so it cannot break the comment. */
+/** A free-text paragraph from the workflow: Markdown is kept, HTML and terminal escapes are not. */
 function noteText(text: string): string {
-  const bounded = text.length > 1000 ? `${text.slice(0, 999)}…` : text;
+  const bounded = truncate(stripUnsafeCharacters(text), 1000);
   return bounded.replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
@@ -104,6 +102,8 @@ interface Section {
   fold: boolean;
   /** What the rows are (plural), for the `<details>` summary and the truncation line. */
   noun: string;
+  /** Shown whole or not at all (dangerous changes): never ends with "N more not shown". */
+  whole?: boolean;
 }
 
 function renderSection(section: Section, shown: number): string {
@@ -136,10 +136,18 @@ function fitSections(sections: readonly Section[], preamble: string, maxLength: 
   // With no rows shown, each section's "not shown" line carries the largest possible count, so this
   // skeleton is an upper bound on every section's fixed cost.
   let remaining = maxLength - preamble.length;
-  for (const section of sections) remaining -= renderSection(section, 0).length;
+  for (const section of sections) {
+    remaining -= section.whole
+      ? renderSection(section, section.rows.length).length
+      : renderSection(section, 0).length;
+  }
   if (remaining < 0) throw new Error(`plan summary skeleton alone exceeds ${maxLength} characters`);
-  const shownCounts = sections.map(() => 0);
-  const open = new Set(sections.map((_, index) => index).filter((index) => sections[index]!.rows.length > 0));
+  const shownCounts = sections.map((section) => (section.whole ? section.rows.length : 0));
+  const open = new Set(
+    sections
+      .map((_, index) => index)
+      .filter((index) => !sections[index]!.whole && sections[index]!.rows.length > 0),
+  );
   while (open.size > 0) {
     for (const index of [...open]) {
       const section = sections[index]!;
@@ -201,20 +209,51 @@ function classSection(
   };
 }
 
-function buildSections(summary: PlanSummary, foldAfter: number): Section[] {
-  const changes = summary.changes.filter((change) => change.kind !== "same");
-  const removals = changes.filter((change) => change.kind === "delete" || change.kind === "replace");
-  const removalRows = removals.map(
-    (change) => `| ${operationCell(change)} | ${cellCode(change.urn)} | ${codeList(change.replaceReasons)} |`,
+const DANGER_ORDER = ["public grant", "authoritative IAM policy", "delete", "replacement"];
+
+/**
+ * Deletes, replacements, authoritative IAM policies and public grants: listed first and whole. When
+ * they cannot all be listed within the budget, they are counted by kind and type instead (every one
+ * of them still counted, none behind "more not shown"), with a warning to read the full preview.
+ */
+function dangerSection(changes: readonly ResourceChange[], foldAfter: number, budget: number): Section {
+  const dangerous = changes
+    .filter((change) => change.danger !== undefined)
+    .sort((a, b) => DANGER_ORDER.indexOf(a.danger as string) - DANGER_ORDER.indexOf(b.danger as string));
+  const heading = `#### Dangerous changes (${dangerous.length})`;
+  const rows = dangerous.map(
+    (change) =>
+      `| ${operationCell(change)} | ${change.danger} | ${cellCode(change.urn)} | ${codeList(change.replaceReasons)} |`,
   );
+  const listed: Section = {
+    heading,
+    tableHeader: "| Operation | Why | Resource | Replace reasons |\n|---|---|---|---|\n",
+    rows,
+    fold: rows.length > foldAfter,
+    noun: "resources",
+    whole: true,
+  };
+  if (renderSection(listed, rows.length).length <= budget) return listed;
+  const counts = new Map<string, number>();
+  for (const change of dangerous) {
+    const key = `| ${change.danger} | ${cellCode(change.type)} |`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return {
+    heading: `${heading}\n\n> [!CAUTION]\n> Too many dangerous changes to list in a comment: they are counted by type below. Read the full preview in the workflow run before approving.`,
+    tableHeader: "| Why | Type | Count |\n|---|---|---|\n",
+    rows: [...counts].map(([key, count]) => `${key} ${count} |`),
+    fold: false,
+    noun: "types",
+    whole: true,
+  };
+}
+
+function buildSections(summary: PlanSummary, foldAfter: number, budget: number): Section[] {
+  const changes = summary.changes.filter((change) => change.kind !== "same");
   const sections: Section[] = [
-    {
-      heading: `#### Deletes and replacements (${removalRows.length})`,
-      tableHeader: "| Operation | Resource | Replace reasons |\n|---|---|---|\n",
-      rows: removalRows,
-      fold: removalRows.length > foldAfter,
-      noun: "resources",
-    },
+    // Half the budget at most, so the policy results always have room too.
+    dangerSection(changes, foldAfter, Math.floor(budget / 2)),
     classSection("Identity changes", changes, "identity", foldAfter),
     classSection("Network exposure", changes, "network", foldAfter),
     classSection("Data resources", changes, "data", foldAfter),
@@ -234,7 +273,7 @@ function buildSections(summary: PlanSummary, foldAfter: number): Section[] {
     if (violations.length === 0) continue;
     const rows = violations.map(
       (violation) =>
-        `| ${cellCode(violation.policyName)}${violation.policyPack ? ` (${cellText(violation.policyPack)})` : ""} | ${
+        `| ${cellCode(violation.policyName)}${violation.policyPack ? ` (${cellCode(violation.policyPack)})` : ""} | ${
           cellText(violation.severity) || "—"
         } | ${violation.urn ? cellCode(violation.urn) : "_stack_"} | ${cellText(violation.message) || "—"} |`,
     );
@@ -281,7 +320,7 @@ export function renderSummaryMarkdown(summary: PlanSummary, options: RenderOptio
   const what = summary.source === "offline" ? "Offline plan" : "Pulumi preview";
   const preambleLines = [
     commentMarker(summary.stack),
-    `### ${what} for stack \`${summary.stack.replace(/`/g, "'")}\`: ${titleCounts(summary.counts)}`,
+    `### ${what} for stack ${codeSpan(summary.stack, { max: 100 })}: ${titleCounts(summary.counts)}`,
     "",
     policyLine(summary.violations),
     "",
@@ -310,7 +349,11 @@ export function renderSummaryMarkdown(summary: PlanSummary, options: RenderOptio
   }
   if (options.note) preambleLines.push(noteText(options.note), "");
   const preamble = `${preambleLines.join("\n")}\n`;
-  const body = fitSections(buildSections(summary, foldAfter), preamble, maxLength);
+  const body = fitSections(
+    buildSections(summary, foldAfter, maxLength - preamble.length),
+    preamble,
+    maxLength,
+  );
   if (body.length > maxLength) {
     throw new Error(`plan summary is ${body.length} characters, over the ${maxLength} budget`);
   }
@@ -322,6 +365,7 @@ export function planResultToSummary(result: PlanResult, stack = result.stack): P
   const changes: ResourceChange[] = result.resources.map((resource) => ({
     urn: resource.urn,
     type: resource.type,
+    danger: dangerOf("create", resource.type, resource.inputs),
     kind: "create",
     resourceClass: classifyResourceType(resource.type),
     replaceReasons: [],

@@ -3,7 +3,7 @@
  * model (see `planResultToSummary` in markdown.ts), so both comments look alike.
  */
 import { classifyResourceType, type ResourceClass } from "./classify";
-import type { EngineEvent, StepEventMetadata } from "./events";
+import type { EngineEvent } from "./events";
 
 /** Operation kinds as the summary counts them: replacement steps are folded into "replace". */
 export type ChangeKind =
@@ -79,6 +79,43 @@ export interface ResourceChange {
   failed: boolean;
   /** The resource is protected in state: deleting it fails. */
   protect: boolean;
+  /**
+   * Why the change is dangerous, when it is: a delete, a replacement, an authoritative IAM policy,
+   * or a grant to allUsers / allAuthenticatedUsers. Dangerous rows are listed first, always whole.
+   */
+  danger?: string;
+}
+
+const PUBLIC_MEMBERS = ["allUsers", "allAuthenticatedUsers"];
+
+/** Why a change is dangerous (see ResourceChange.danger), from its kind, type and inputs. */
+export function dangerOf(kind: ChangeKind, type: string, inputs: unknown): string | undefined {
+  if (kind === "delete") return "delete";
+  if (kind === "replace") return "replacement";
+  if (/iampolicy$/i.test(type.split(":").pop() ?? "")) return "authoritative IAM policy";
+  if (inputs !== null && typeof inputs === "object") {
+    const record = inputs as Record<string, unknown>;
+    const members = [record.member, ...(Array.isArray(record.members) ? record.members : [])];
+    if (members.some((member) => typeof member === "string" && PUBLIC_MEMBERS.includes(member)))
+      return "public grant";
+  }
+  return undefined;
+}
+
+/** A string field of untrusted JSON, or "" when it is anything else. */
+function text(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+/** The strings of an untrusted JSON list; anything that is not a list of strings gives []. */
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 export type ViolationLevel = "mandatory" | "remediate" | "advisory" | "disabled";
@@ -135,10 +172,11 @@ export function normalizeLevel(level: string | undefined): ViolationLevel {
   }
 }
 
-function replaceReasonsOf(metadata: StepEventMetadata): string[] {
-  if (metadata.keys && metadata.keys.length > 0) return [...new Set(metadata.keys)];
-  const fromDetailedDiff = Object.entries(metadata.detailedDiff ?? {})
-    .filter(([, diff]) => diff.diffKind?.endsWith("-replace"))
+function replaceReasonsOf(metadata: Record<string, unknown>): string[] {
+  const keys = strings(metadata.keys);
+  if (keys.length > 0) return [...new Set(keys)];
+  const fromDetailedDiff = Object.entries(record(metadata.detailedDiff) ?? {})
+    .filter(([, diff]) => text(record(diff)?.diffKind).endsWith("-replace"))
     .map(([path]) => path);
   return [...new Set(fromDetailedDiff)];
 }
@@ -156,18 +194,24 @@ export function summarizeEvents(events: readonly EngineEvent[], stack: string): 
   let maybeCorrupt = false;
   let complete = false;
 
-  const recordStep = (metadata: StepEventMetadata | undefined, failed: boolean) => {
-    if (!metadata?.urn || !metadata.op) return;
-    const kind = OP_TO_KIND[metadata.op];
-    if (!kind) return;
-    const type = metadata.type || typeFromUrn(metadata.urn);
-    const existing = changesByUrn.get(metadata.urn);
+  // Every field of the log is untrusted: read each one for its type, never trust the declared shape.
+  const recordStep = (step: unknown, failed: boolean) => {
+    const metadata = record(record(step)?.metadata);
+    if (!metadata) return;
+    const urn = text(metadata.urn);
+    const op = text(metadata.op);
+    // `op` can be any string, `constructor` and `__proto__` included: look up own keys only.
+    if (!urn || !Object.hasOwn(OP_TO_KIND, op)) return;
+    const kind = OP_TO_KIND[op] as ChangeKind;
+    const type = text(metadata.type) || typeFromUrn(urn);
+    const existing = changesByUrn.get(urn);
     const replaceReasons = replaceReasonsOf(metadata);
-    const changedProperties = [...new Set(metadata.diffs ?? [])];
-    const protect = Boolean(metadata.old?.protect || metadata.new?.protect);
+    const changedProperties = [...new Set(strings(metadata.diffs))];
+    const protect = record(metadata.old)?.protect === true || record(metadata.new)?.protect === true;
+    const inputs = record(metadata.new)?.inputs;
     if (!existing) {
-      changesByUrn.set(metadata.urn, {
-        urn: metadata.urn,
+      changesByUrn.set(urn, {
+        urn,
         type,
         kind,
         resourceClass: classifyResourceType(type),
@@ -175,38 +219,42 @@ export function summarizeEvents(events: readonly EngineEvent[], stack: string): 
         changedProperties,
         failed,
         protect,
+        danger: dangerOf(kind, type, inputs),
       });
       return;
     }
     if (KIND_WEIGHT[kind] > KIND_WEIGHT[existing.kind]) existing.kind = kind;
+    existing.danger = dangerOf(existing.kind, existing.type, inputs) ?? existing.danger;
     existing.replaceReasons = [...new Set([...existing.replaceReasons, ...replaceReasons])];
     existing.changedProperties = [...new Set([...existing.changedProperties, ...changedProperties])];
     existing.failed ||= failed;
     existing.protect ||= protect;
   };
 
-  for (const event of events) {
-    if (event.resourcePreEvent) recordStep(event.resourcePreEvent.metadata, false);
-    else if (event.resOutputsEvent) recordStep(event.resOutputsEvent.metadata, false);
-    else if (event.resOpFailedEvent) recordStep(event.resOpFailedEvent.metadata, true);
-    else if (event.policyEvent) {
-      const policy = event.policyEvent;
+  for (const untrusted of events) {
+    const event = record(untrusted) as Record<string, unknown> | undefined;
+    if (!event) continue;
+    if (event.resourcePreEvent) recordStep(event.resourcePreEvent, false);
+    else if (event.resOutputsEvent) recordStep(event.resOutputsEvent, false);
+    else if (event.resOpFailedEvent) recordStep(event.resOpFailedEvent, true);
+    else if (record(event.policyEvent)) {
+      const policy = record(event.policyEvent) as Record<string, unknown>;
       violations.push({
-        policyName: policy.policyName ?? "",
-        policyPack: [policy.policyPackName, policy.policyPackVersion].filter(Boolean).join("@"),
-        level: normalizeLevel(policy.enforcementLevel),
-        severity: policy.severity ?? "",
-        urn: policy.resourceUrn ?? "",
-        message: stripColorMarkup(policy.message ?? "").trim(),
+        policyName: text(policy.policyName),
+        policyPack: [text(policy.policyPackName), text(policy.policyPackVersion)].filter(Boolean).join("@"),
+        level: normalizeLevel(text(policy.enforcementLevel)),
+        severity: text(policy.severity),
+        urn: text(policy.resourceUrn),
+        message: stripColorMarkup(text(policy.message)).trim(),
       });
-    } else if (event.diagnosticEvent?.severity === "error") {
-      const message = stripColorMarkup(event.diagnosticEvent.message ?? "").trim();
+    } else if (record(event.diagnosticEvent)?.severity === "error") {
+      const message = stripColorMarkup(text(record(event.diagnosticEvent)?.message)).trim();
       if (message) errors.push(message);
-    } else if (event.errorEvent?.error) {
-      errors.push(stripColorMarkup(event.errorEvent.error).trim());
-    } else if (event.summaryEvent) {
+    } else if (text(record(event.errorEvent)?.error)) {
+      errors.push(stripColorMarkup(text(record(event.errorEvent)?.error)).trim());
+    } else if (record(event.summaryEvent)) {
       complete = true;
-      if (event.summaryEvent.maybeCorrupt) maybeCorrupt = true;
+      if (record(event.summaryEvent)?.maybeCorrupt === true) maybeCorrupt = true;
     }
   }
 

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { ExemptionRegisterError, exemptionsInForce, loadExemptions } from "../../policies/exemptions";
 import { UserInputError } from "../../stacks/config/errors";
+import { INPUT_LIMITS, readInputFile } from "../../stacks/config/input-file";
 import { openPolicyPack, PolicyConfigError, readPolicyPackConfigFile } from "../analyzer";
 import type { StackInput } from "./input";
 import type { PolicyReport } from "./model";
@@ -102,7 +103,13 @@ function asUserInputError(error: unknown): unknown {
 
 function readExemptions(stack: string, today: Date | string) {
   try {
-    const register = loadExemptions(EXEMPTIONS_FILE, readFileSync(EXEMPTIONS_FILE, "utf8"));
+    const register = loadExemptions(
+      EXEMPTIONS_FILE,
+      readInputFile(EXEMPTIONS_FILE, {
+        what: "an exemption register (YAML)",
+        maxBytes: INPUT_LIMITS.exemptions,
+      }),
+    );
     return exemptionsInForce(register, stack, today);
   } catch (error) {
     if (error instanceof ExemptionRegisterError) throw new UserInputError(error.message.split("\n"));

@@ -6,7 +6,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { grantsOf, PUBLIC_MEMBERS } from "../lib/iam";
 import { type PlatformRule, type StackCheckInput, stackRule } from "../lib/rule";
-import { failClosedMessage, tryKnown } from "../lib/unknown";
+import { deferrableUnknown, hiddenUnknownMessage, tryKnown } from "../lib/unknown";
 import { ALERT_POLICY } from "./monitoring";
 import { BUCKET } from "./storage";
 
@@ -64,18 +64,22 @@ export function descendantsOf(resources: PolicyResource[]): Map<string, PolicyRe
   return result;
 }
 
-/** Reads a value of a stack resource; unknown values fail closed (security rules) or are skipped. */
+/**
+ * Reads a value of a stack resource. An unknown value computed by a resource of the stack waits
+ * for `up` (deferred); one that no resource computes fails closed (security rules) or is skipped.
+ */
 function readKnown<T>(
   input: StackCheckInput<object>,
   security: boolean,
   resource: PolicyResource,
   read: () => T,
-): { known: true; value: T } | { known: false } {
+): { known: true; value: T } | { known: false; deferred: boolean } {
   const result = tryKnown(read);
   if (result.known) return result;
-  if (security && input.config.failClosedOnUnknown)
-    input.report(failClosedMessage(result.path), resource.urn);
-  return { known: false };
+  const deferred = deferrableUnknown(resource, result.path);
+  if (!deferred && security && input.config.failClosedOnUnknown)
+    input.report(hiddenUnknownMessage(result.path), resource.urn);
+  return { known: false, deferred };
 }
 
 function dependsOn(resource: PolicyResource, target: PolicyResource, property?: string): boolean {
@@ -180,9 +184,13 @@ export const stackRules: PlatformRule[] = [
           );
         });
         let bound = false;
+        let deferred = false;
         for (const grant of forAccount) {
           const found = readKnown(input, true, grant, () => grantsOf(grant.type, grant.props));
-          if (!found.known) continue;
+          if (!found.known) {
+            deferred ||= found.deferred;
+            continue;
+          }
           if (found.value.problem) {
             report(`${grant.name}: ${found.value.problem}.`, grant.urn);
             continue;
@@ -198,7 +206,8 @@ export const stackRules: PlatformRule[] = [
               );
           }
         }
-        if (!bound) {
+        // A grant whose member a new resource computes (the pool's name) is judged on `up`.
+        if (!bound && !deferred) {
           report(
             `deploy identity ${accountId.value} is not bound to a GitHub environment (no workloadIdentityUser grant to attribute.deploy_target/<repository id>/<env>/refs/heads/<branch>).`,
             account.urn,

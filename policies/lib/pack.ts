@@ -55,7 +55,8 @@ function recheckRule(rules: PlatformRule[]): PlatformRule {
         const rule = byName.get(policyName);
         if (!rule) continue;
         const rawConfig = lastConfig.get(policyName)?.() ?? {};
-        const failClosed = rule.meta.category === "security" && withDefaults(undefined, rawConfig).failClosedOnUnknown;
+        const failClosed =
+          rule.meta.category === "security" && withDefaults(undefined, rawConfig).failClosedOnUnknown;
         for (const urn of urns) {
           const resource = byUrn.get(urn);
           if (!resource) continue;

@@ -112,7 +112,9 @@ interface RegisterRequestLike {
   getProtect(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
-  getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getPropertydependenciesMap(): {
+    forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
   getAliasesList?(): AliasLike[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }

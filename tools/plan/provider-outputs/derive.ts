@@ -42,7 +42,8 @@ export function deriveOutputs(declarationText: string): Map<string, ResourceOutp
   for (const [className, declaration] of classes) {
     const args = new Map<string, boolean>();
     for (const member of interfaces.get(`${className}Args`)?.members ?? []) {
-      if (ts.isPropertySignature(member) && member.name) args.set(propertyName(member.name), !member.questionToken);
+      if (ts.isPropertySignature(member) && member.name)
+        args.set(propertyName(member.name), !member.questionToken);
     }
     const computed: string[] = [];
     const known: string[] = [];
@@ -54,7 +55,8 @@ export function deriveOutputs(declarationText: string): Map<string, ResourceOutp
       const required = args.get(name);
       const settable = required !== undefined;
       const alwaysReturned = !includesUndefined(outputType);
-      if (!settable || (required === false && alwaysReturned && !documentsDefault(member))) computed.push(name);
+      if (!settable || (required === false && alwaysReturned && !documentsDefault(member)))
+        computed.push(name);
       else known.push(name);
     }
     const outputs: ResourceOutputs = { computed: computed.sort(), known: known.sort() };
@@ -97,7 +99,9 @@ function includesUndefined(type: ts.TypeNode): boolean {
 function documentsDefault(member: ts.PropertyDeclaration): boolean {
   const text = ts
     .getJSDocCommentsAndTags(member)
-    .map((doc) => (typeof doc.comment === "string" ? doc.comment : ts.getTextOfJSDocComment(doc.comment) ?? ""))
+    .map((doc) =>
+      typeof doc.comment === "string" ? doc.comment : (ts.getTextOfJSDocComment(doc.comment) ?? ""),
+    )
     .join(" ")
     .replace(/\s+/g, " ");
   if (/defaults? to the provider/i.test(text)) return false;

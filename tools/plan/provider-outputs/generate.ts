@@ -30,7 +30,9 @@ export function generateProviderOutputs(sdkDir: string): ProviderOutputsData {
       if (!file.endsWith(".d.ts") || file === "index.d.ts") continue;
       const js = readFileSafe(path.join(moduleDir, file.replace(/\.d\.ts$/, ".js")));
       const tokens = new Map(
-        [...js.matchAll(/class (\w+) extends pulumi\.CustomResource \{[\s\S]*?__pulumiType = '([^']+)'/g)].map((match) => [match[1], match[2]]),
+        [
+          ...js.matchAll(/class (\w+) extends pulumi\.CustomResource \{[\s\S]*?__pulumiType = '([^']+)'/g),
+        ].map((match) => [match[1], match[2]]),
       );
       if (tokens.size === 0) continue;
       for (const [className, outputs] of deriveOutputs(readFileSync(path.join(moduleDir, file), "utf8"))) {

@@ -27,6 +27,19 @@ describe("npm run plan", () => {
       expect.arrayContaining(["urn", "type", "name", "parent", "custom", "protect", "inputs"]),
     );
     expect(json.summary.resourceCount).toBe(json.resources.length);
+    // A first preview: a new service account's member is unknown, written as `pulumi preview --json` does.
+    expect(json.outputs).toBe("preview");
+    const stateGrant = json.resources.find(
+      (r: { type: string; name: string }) =>
+        r.type === "gcp:storage/bucketIAMMember:BucketIAMMember" && r.name === "ci-deploy-state-bucket",
+    );
+    expect(stateGrant.inputs.member).toBe("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+    expect(stateGrant.propertyDependencies.member).toEqual([
+      "urn:pulumi:dev::platform::platform:ci:CiIdentity$gcp:serviceaccount/account:Account::ci-deploy",
+    ]);
+    expect(result.stdout).toContain(
+      "ci-deploy-state-bucket  gcp:storage/bucketIAMMember:BucketIAMMember  [member (known after up)]",
+    );
     const vpc = json.resources.find((r: { name: string }) => r.name === "payments-vpc");
     expect(vpc).toMatchObject({
       urn: "urn:pulumi:dev::platform::platform:environment:GcpEnvironment$gcp:compute/network:Network::payments-vpc",
@@ -36,6 +49,22 @@ describe("npm run plan", () => {
       protect: false,
       inputs: { autoCreateSubnetworks: false, name: "vpc", project: "acme-payments-dev" },
     });
+  });
+
+  it("with --known-outputs, resolves computed values as after a first up", async () => {
+    const file = join(scratch, "dev-known.json");
+    const result = await plan("--stack", "dev", "--known-outputs", "--json", file);
+    expect(result.code).toBe(0);
+    const text = readFileSync(file, "utf8");
+    expect(text).not.toContain("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+    expect(result.stdout).not.toContain("(known after up)");
+    const json = JSON.parse(text);
+    expect(json.outputs).toBe("known");
+    const stateGrant = json.resources.find(
+      (r: { type: string; name: string }) =>
+        r.type === "gcp:storage/bucketIAMMember:BucketIAMMember" && r.name === "ci-deploy-state-bucket",
+    );
+    expect(stateGrant.inputs.member).toBe("serviceAccount:deploy-platform@acme-platform-dev.iam.gserviceaccount.com");
   });
 
   it("writes the pull-request comment with --markdown", async () => {

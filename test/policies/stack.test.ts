@@ -114,14 +114,39 @@ describe("deploy-identity-bound-to-environment", () => {
     ]);
     expect(outcome.violations[1].urn).toBe(accountUrn);
   });
-  it("matches grants through property dependencies when ids are unknown, and fails closed on an unknown member", () => {
+  it("matches grants through property dependencies when ids are unknown; a member computed by a stack resource waits for up", () => {
+    const poolUrn = urnOf("gcp:iam/workloadIdentityPool:WorkloadIdentityPool", "pool");
+    const pool: FakeResource = { type: "gcp:iam/workloadIdentityPool:WorkloadIdentityPool", name: "pool" };
     const unknownGrant: FakeResource = {
+      ...grant(UNKNOWN),
+      props: { serviceAccountId: UNKNOWN, role: "roles/iam.workloadIdentityUser", member: UNKNOWN },
+      propertyDependencies: { serviceAccountId: [accountUrn], member: [poolUrn] },
+    };
+    const outcome = runStack(rule, [account, pool, unknownGrant], {
+      stack: "prod",
+      failClosedOnUnknown: true,
+    });
+    expect(outcome.violations).toEqual([]);
+  });
+  it("fails closed on an unknown member that no resource of the stack computes", () => {
+    const hiddenGrant: FakeResource = {
       ...grant(UNKNOWN),
       props: { serviceAccountId: UNKNOWN, role: "roles/iam.workloadIdentityUser", member: UNKNOWN },
       propertyDependencies: { serviceAccountId: [accountUrn] },
     };
-    const outcome = runStack(rule, [account, unknownGrant], { stack: "prod", failClosedOnUnknown: true });
-    expect(outcome.messages[0]).toMatch(/^\.member: value unknown at preview; failing closed/);
+    const outcome = runStack(rule, [account, hiddenGrant], { stack: "prod", failClosedOnUnknown: true });
+    expect(outcome.violations).toEqual([
+      {
+        message:
+          ".member: value unknown at preview and computed by no resource of this stack (it has no property dependency); only a program hiding the value leaves it unknown, so it fails closed (failClosedOnUnknown is set for this stack).",
+        urn: urnOf(hiddenGrant.type, hiddenGrant.name!),
+      },
+      {
+        message:
+          "deploy identity deploy-platform is not bound to a GitHub environment (no workloadIdentityUser grant to attribute.deploy_target/<repository id>/<env>/refs/heads/<branch>).",
+        urn: accountUrn,
+      },
+    ]);
   });
   it("checks grants on the deploy account from IAMBinding and IAMPolicy, for every impersonation role", () => {
     const serviceAccountId = account.props?.name;

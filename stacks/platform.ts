@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { EnabledServices } from "../components/apis";
 import { GcpEnvironment } from "../components/environment";
 import { type CiOutputs, defineCiIdentities } from "./ci";
 import { defaultProjectId, type PlatformConfig } from "./config/schema";
@@ -26,6 +27,7 @@ export interface PlatformOutputs {
  */
 export function definePlatform(config: PlatformConfig): PlatformOutputs {
   const environments: Record<string, EnvironmentOutputs> = {};
+  const enabledServices: Record<string, EnabledServices> = {};
   for (const env of config.environments) {
     const team = config.teams.find((candidate) => candidate.name === env.team);
     if (!team) throw new Error(`environment ${env.name}: team ${env.team} is not defined`);
@@ -59,7 +61,10 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
       kmsKeyId: environment.kmsKeyId,
       logBucket: environment.logBucket,
     };
+    enabledServices[env.name] = environment.enabledServices;
   }
-  const ci = config.ci ? defineCiIdentities(config.ci, config.tier, environments) : undefined;
+  const ci = config.ci
+    ? defineCiIdentities(config.ci, config.tier, environments, enabledServices)
+    : undefined;
   return { tier: config.tier, environments, ...(ci ? { ci } : {}) };
 }

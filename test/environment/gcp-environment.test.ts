@@ -67,7 +67,7 @@ describe("GcpEnvironment", () => {
     const { resources } = await plan({ ...baseArgs, apis: ["run.googleapis.com"] });
     const services = resources.filter((resource) => resource.type === "gcp:projects/service:Service");
     expect(services.map((service) => service.inputs.service).sort()).toContain("run.googleapis.com");
-    expect(services).toHaveLength(11);
+    expect(services).toHaveLength(13);
     for (const service of services) expect(service.inputs.disableOnDestroy).toBe(false);
   });
 

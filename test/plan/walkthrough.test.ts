@@ -7,35 +7,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isSeq, parse, parseDocument } from "yaml";
 import { ciConfigSchema } from "../../stacks/config/ci";
 import { loadStackInput } from "../../tools/plan/input";
 import { planStackInput } from "../../tools/plan/plan";
 import { startPolicyCheck } from "../../tools/plan/policy";
+import { applyWalkthrough } from "../helpers/walkthrough";
 
 const README = readFileSync("README.md", "utf8");
 const FIXTURE = "test/fixtures/stacks/Pulumi.fixture.yaml";
-
-/** The YAML block right after `<!-- walkthrough:<name> -->`. */
-function walkthroughBlock(name: string): unknown {
-  const match = new RegExp(`<!-- walkthrough:${name} -->\\n\`\`\`yaml\\n([\\s\\S]*?)\`\`\``).exec(README);
-  if (!match) throw new Error(`README has no walkthrough:${name} block`);
-  return parse(match[1]!);
-}
-
-/** Appends the walk-through's entries to a stack file's text, as a person would edit it. */
-export function applyWalkthrough(stackText: string): string {
-  const document = parseDocument(stackText);
-  for (const [key, block] of [
-    ["platform:teams", "team"],
-    ["platform:environments", "environment"],
-  ] as const) {
-    const list = document.getIn(["config", key], true);
-    if (!isSeq(list)) throw new Error(`${key} is not a list`);
-    for (const item of walkthroughBlock(block) as unknown[]) list.add(document.createNode(item));
-  }
-  return document.toString();
-}
 
 describe("README: add a team and its environment", () => {
   it("plans a stack file with the new team and environment: zero mandatory violations, full baseline", async () => {

@@ -137,90 +137,126 @@ export const platformConfigSchema = z
       .optional()
       .describe("Who may preview and deploy this stack from GitHub Actions (Workload Identity Federation)."),
   })
-  .superRefine((config, ctx) => {
-    checkUnique(
-      config.teams.map((team) => team.name),
-      ["teams"],
-      "team",
-      ctx,
-    );
-    checkUnique(
-      config.environments.map((env) => env.name),
-      ["environments"],
-      "environment",
-      ctx,
-    );
-    const teamNames = config.teams.map((team) => team.name);
-    const ranges: { label: string; cidr: string; path: (string | number)[] }[] = [];
-    config.environments.forEach((env, index) => {
-      if (!teamNames.includes(env.team)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["environments", index, "team"],
-          message: `one of the teams under platform:teams (${teamNames.join(", ")})`,
-          params: { kind: "reference" },
+  // Runs even when some keys are malformed (`when`): the cross-key checks judge the parts that are
+  // well-formed, so one run reports shape and cross-key mistakes together.
+  .superRefine(
+    (input, ctx) => {
+      const config = wellFormedParts(input);
+      checkUnique(config.teamNames, ["teams"], "team", ctx);
+      checkUnique(config.environmentNames, ["environments"], "environment", ctx);
+      const teamNames = config.teamNames.filter((name) => name !== undefined);
+      const ranges: { label: string; cidr: string; path: (string | number)[] }[] = [];
+      const collectRanges = (name: string, network: EnvironmentConfig["network"], index: number) => {
+        network.subnets.forEach((subnet, subnetIndex) => {
+          const base = ["environments", index, "network", "subnets", subnetIndex];
+          const label = `${name}/${subnet.name}`;
+          ranges.push({ label: `${label} cidr`, cidr: subnet.cidr, path: [...base, "cidr"] });
+          if (subnet.podsCidr)
+            ranges.push({ label: `${label} podsCidr`, cidr: subnet.podsCidr, path: [...base, "podsCidr"] });
+          if (subnet.servicesCidr) {
+            ranges.push({
+              label: `${label} servicesCidr`,
+              cidr: subnet.servicesCidr,
+              path: [...base, "servicesCidr"],
+            });
+          }
         });
-      }
-      if (config.tier === "prod" && env.deletionProtection === false) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["environments", index, "deletionProtection"],
-          message: "true (a prod stack needs deletion protection on every environment)",
-        });
-      }
-      const id = env.projectId ?? defaultProjectId(config.organization.projectPrefix, env.name, config.tier);
-      if (!env.projectId && id.length > 30) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["environments", index, "name"],
-          message: `a name short enough for the project id \`${id}\` (${id.length} characters) to fit GCP's 30; or set projectId`,
-        });
-      }
-      env.network.subnets.forEach((subnet, subnetIndex) => {
-        const base = ["environments", index, "network", "subnets", subnetIndex];
-        const label = `${env.name}/${subnet.name}`;
-        ranges.push({ label: `${label} cidr`, cidr: subnet.cidr, path: [...base, "cidr"] });
-        if (subnet.podsCidr)
-          ranges.push({ label: `${label} podsCidr`, cidr: subnet.podsCidr, path: [...base, "podsCidr"] });
-        if (subnet.servicesCidr) {
-          ranges.push({
-            label: `${label} servicesCidr`,
-            cidr: subnet.servicesCidr,
-            path: [...base, "servicesCidr"],
-          });
+      };
+      config.environments.forEach((env, index) => {
+        // A malformed environment's well-formed network still takes part in the overlap check.
+        const network = config.networks[index];
+        const name = config.environmentNames[index];
+        if (!env) {
+          if (network && name) collectRanges(name, network, index);
+          return;
         }
-      });
-      checkUnique(
-        env.network.subnets.map((subnet) => subnet.name),
-        ["environments", index, "network", "subnets"],
-        "subnet",
-        ctx,
-      );
-    });
-    for (const [first, second] of findOverlaps(ranges)) {
-      ctx.addIssue({
-        code: "custom",
-        path: second.path,
-        message: `a range that does not overlap ${first.label} (${first.cidr})`,
-      });
-    }
-    config.teams.forEach((team, index) => {
-      for (const [role, address] of Object.entries(team.groups)) {
-        if (!address.endsWith(`@${config.organization.domain}`)) {
+        if (!teamNames.includes(env.team)) {
           ctx.addIssue({
             code: "custom",
-            path: ["teams", index, "groups", role],
-            message: `a group in the organization's domain (@${config.organization.domain})`,
+            path: ["environments", index, "team"],
+            message: `one of the teams under platform:teams (${teamNames.join(", ")})`,
+            params: { kind: "reference" },
           });
         }
+        if (config.tier === "prod" && env.deletionProtection === false) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", index, "deletionProtection"],
+            message: "true (a prod stack needs deletion protection on every environment)",
+          });
+        }
+        const prefix = config.organization?.projectPrefix;
+        const id =
+          env.projectId ?? (prefix && config.tier ? defaultProjectId(prefix, env.name, config.tier) : "");
+        if (!env.projectId && id.length > 30) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", index, "name"],
+            message: `a name short enough for the project id \`${id}\` (${id.length} characters) to fit GCP's 30; or set projectId`,
+          });
+        }
+        collectRanges(env.name, env.network, index);
+        checkUnique(
+          env.network.subnets.map((subnet) => subnet.name),
+          ["environments", index, "network", "subnets"],
+          "subnet",
+          ctx,
+        );
+      });
+      for (const [first, second] of findOverlaps(ranges)) {
+        ctx.addIssue({
+          code: "custom",
+          path: second.path,
+          message: `a range that does not overlap ${first.label} (${first.cidr})`,
+        });
       }
-    });
-    refineCiReferences(
-      config.ci,
-      config.environments.map((env) => env.name),
-      ctx,
-    );
-  });
+      const domain = config.organization?.domain;
+      config.teams.forEach((team, index) => {
+        if (!team || !domain) return;
+        for (const [role, address] of Object.entries(team.groups)) {
+          if (!address.endsWith(`@${domain}`)) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["teams", index, "groups", role],
+              message: `a group in the organization's domain (@${domain})`,
+            });
+          }
+        }
+      });
+      refineCiReferences(
+        config.ci,
+        config.environmentNames.filter((name) => name !== undefined),
+        ctx,
+      );
+    },
+    { when: () => true },
+  );
+
+/** The parts of a (possibly malformed) config that have the right shape; malformed items are undefined. */
+function wellFormedParts(input: unknown) {
+  const raw = (input !== null && typeof input === "object" ? input : {}) as Record<string, unknown>;
+  const valid = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+    const result = schema.safeParse(value);
+    return result.success ? result.data : undefined;
+  };
+  const list = (value: unknown) => (Array.isArray(value) ? value : []);
+  const nameOf = (item: unknown) =>
+    item !== null && typeof item === "object" && typeof (item as { name?: unknown }).name === "string"
+      ? (item as { name: string }).name
+      : undefined;
+  return {
+    tier: valid(z.enum(TIERS), raw.tier),
+    organization: valid(organizationSchema, raw.organization),
+    teams: list(raw.teams).map((team) => valid(teamSchema, team)),
+    environments: list(raw.environments).map((env) => valid(environmentSchema, env)),
+    networks: list(raw.environments).map((env) =>
+      valid(environmentSchema.shape.network, (env as { network?: unknown } | null)?.network),
+    ),
+    teamNames: list(raw.teams).map(nameOf),
+    environmentNames: list(raw.environments).map(nameOf),
+    ci: valid(ciConfigSchema, raw.ci),
+  };
+}
 
 export type PlatformConfig = z.output<typeof platformConfigSchema>;
 export type PlatformConfigInput = z.input<typeof platformConfigSchema>;
@@ -231,9 +267,14 @@ export function defaultProjectId(prefix: string, environment: string, tier: Tier
   return `${prefix}-${environment}-${tier}`;
 }
 
-function checkUnique(names: string[], path: (string | number)[], what: string, ctx: z.RefinementCtx): void {
+function checkUnique(
+  names: (string | undefined)[],
+  path: (string | number)[],
+  what: string,
+  ctx: z.RefinementCtx,
+): void {
   names.forEach((name, index) => {
-    if (names.indexOf(name) !== index) {
+    if (name !== undefined && names.indexOf(name) !== index) {
       ctx.addIssue({
         code: "custom",
         path: [...path, index, "name"],

@@ -104,12 +104,15 @@ describe("config mistakes name the file, the path, what was expected and what wa
   });
 
   it("a prod stack without deletion protection", () => {
-    const prod = readFileSync("stacks/Pulumi.prod.yaml", "utf8").replace(
-      "      budget: { amount: 4000 }",
-      "      budget: { amount: 4000 }\n      deletionProtection: false",
-    );
+    const prod = devText
+      .replace("platform:tier: dev", "platform:tier: prod")
+      .replace(
+        "      budget: { amount: 500 }",
+        "      budget: { amount: 500 }\n      deletionProtection: false",
+      );
+    const line = prod.split("\n").indexOf("      deletionProtection: false") + 1;
     expect(problems(prod)).toEqual([
-      `${FILE}: platform:environments[0].deletionProtection: expected true (a prod stack needs deletion protection on every environment), found boolean false (line 39)`,
+      `${FILE}: platform:environments[0].deletionProtection: expected true (a prod stack needs deletion protection on every environment), found boolean false (line ${line})`,
     ]);
   });
 

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { EnabledServices } from "../components/apis";
 import { environmentLabels, GcpEnvironment } from "../components/environment";
 import { OnCallRouting } from "../components/oncall";
 import { type CiOutputs, defineCiIdentities } from "./ci";
@@ -30,6 +31,7 @@ export interface PlatformOutputs {
 export function definePlatform(config: PlatformConfig): PlatformOutputs {
   const environments: Record<string, EnvironmentOutputs> = {};
   const oncall = config.oncall ? defineOnCall(config) : undefined;
+  const enabledServices: Record<string, EnabledServices> = {};
   for (const env of config.environments) {
     const team = config.teams.find((candidate) => candidate.name === env.team);
     if (!team) throw new Error(`environment ${env.name}: team ${env.team} is not defined`);
@@ -58,7 +60,7 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
       deletionProtection: env.deletionProtection,
     });
     if (oncall && env.name === oncall.environment)
-      oncall.resolve(environment.projectId, environment.apiServices["monitoring.googleapis.com"]);
+      oncall.resolve(environment.projectId, environment.enabledServices["monitoring.googleapis.com"]);
     environments[env.name] = {
       projectId: environment.projectId,
       projectNumber: environment.projectNumber,
@@ -68,8 +70,11 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
       kmsKeyId: environment.kmsKeyId,
       logBucket: environment.logBucket,
     };
+    enabledServices[env.name] = environment.enabledServices;
   }
-  const ci = config.ci ? defineCiIdentities(config.ci, config.tier, environments) : undefined;
+  const ci = config.ci
+    ? defineCiIdentities(config.ci, config.tier, environments, enabledServices)
+    : undefined;
   return {
     tier: config.tier,
     environments,

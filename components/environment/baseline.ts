@@ -2,9 +2,14 @@ import type { Tier } from "./tiers";
 
 /** Plain data that defines an environment's baseline; tested without Pulumi. */
 
-/** APIs every environment enables; teams add their own on top. */
+/**
+ * APIs every environment enables; teams add their own on top. `sts` and `iamcredentials` let
+ * GitHub tokens be exchanged where a pool lives; `cloudbilling` lets a deploy identity living in
+ * the project link new projects to the billing account (its project is the quota project).
+ */
 export const BASELINE_APIS = [
   "billingbudgets.googleapis.com",
+  "cloudbilling.googleapis.com",
   "cloudkms.googleapis.com",
   "cloudresourcemanager.googleapis.com",
   "compute.googleapis.com",
@@ -14,6 +19,7 @@ export const BASELINE_APIS = [
   "logging.googleapis.com",
   "monitoring.googleapis.com",
   "serviceusage.googleapis.com",
+  "sts.googleapis.com",
 ] as const;
 
 /** Google's Identity-Aware Proxy TCP forwarding range: the only source allowed to reach SSH. */

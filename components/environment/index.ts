@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { afterApiOf, type EnabledServices } from "../apis";
 import {
   AUDIT_LOG_FILTER,
   AUDIT_LOG_TYPES,
@@ -87,8 +88,11 @@ export class GcpEnvironment extends pulumi.ComponentResource {
   readonly kmsKeyId: pulumi.Output<string>;
   readonly logBucket: pulumi.Output<string>;
   readonly labels: Record<string, string>;
-  /** The API enablements, by service name: resources that use an API elsewhere depend on them. */
-  readonly apiServices: Readonly<Record<string, pulumi.Resource>>;
+  /**
+   * The project's enabled APIs (`iam.googleapis.com` → its Service): resources other components
+   * create in this project wait for the Service of their API (`afterApiOf` in components/apis).
+   */
+  readonly enabledServices: EnabledServices;
 
   constructor(name: string, args: GcpEnvironmentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate before registering, so a refused environment leaves nothing half-declared.
@@ -140,8 +144,13 @@ export class GcpEnvironment extends pulumi.ComponentResource {
         ),
       );
     }
+    this.enabledServices = Object.fromEntries(services);
     const after = (...needed: string[]): pulumi.CustomResourceOptions => ({
       dependsOn: needed.map((api) => services.get(api)).filter((service) => service !== undefined),
+    });
+    /** Waits for the Service of the API the type calls (components/apis/type-apis.json). */
+    const afterApi = (type: string): pulumi.CustomResourceOptions => ({
+      dependsOn: afterApiOf(type, this.enabledServices),
     });
 
     // Network: custom mode, private Google access, flow logs, NAT for egress, deny-by-default ingress.
@@ -246,7 +255,7 @@ export class GcpEnvironment extends pulumi.ComponentResource {
         service: "allServices",
         auditLogConfigs: AUDIT_LOG_TYPES.map((logType) => ({ logType })),
       },
-      { ...child, ...after("logging.googleapis.com") },
+      { ...child, ...afterApi("gcp:projects/iAMAuditConfig:IAMAuditConfig") },
     );
     const logBucket = new gcp.logging.ProjectBucketConfig(
       `${name}-audit-logs`,
@@ -342,11 +351,10 @@ export class GcpEnvironment extends pulumi.ComponentResource {
       new gcp.projects.IAMMember(
         `${name}-${kind}-${group.split("@")[0]}-${role.replace("roles/", "").replace(/\./g, "-")}`,
         { project: projectId, role, member: `group:${group}` },
-        { ...child, ...after("iam.googleapis.com") },
+        { ...child, ...afterApi("gcp:projects/iAMMember:IAMMember") },
       );
     }
 
-    this.apiServices = Object.fromEntries(services);
     this.projectId = projectId;
     this.projectNumber = projectNumber;
     this.networkSelfLink = network.selfLink;

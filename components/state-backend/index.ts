@@ -18,6 +18,13 @@ export interface StateBackendArgs {
   kmsLocation?: string;
   /** Default: `pulumi-state`. */
   keyRingName?: string;
+  /**
+   * Put the key in this existing key ring (`projects/P/locations/L/keyRings/R`, e.g. another
+   * backend's `keyRingId`) instead of creating one. Key ring names are unique per location and a
+   * key ring is never deleted, so one backend per tier with its own ring would collide: the first
+   * tier creates `pulumi-state`, the others pass its `keyRingId` and their own `keyName`.
+   */
+  existingKeyRingId?: pulumi.Input<string>;
   /** Default: `pulumi-secrets`. */
   keyName?: string;
   /** Key rotation, at most 90 days. Default: 90. */
@@ -52,6 +59,8 @@ export class StateBackend extends pulumi.ComponentResource {
   /** `gs://<bucket>` for `pulumi login`. */
   readonly backendUrl: pulumi.Output<string>;
   readonly cryptoKeyId: pulumi.Output<string>;
+  /** The key ring's id: pass it as another backend's `existingKeyRingId` to share the ring. */
+  readonly keyRingId: pulumi.Output<string>;
   /** `gcpkms://projects/.../cryptoKeys/<key>` for `pulumi stack init --secrets-provider`. */
   readonly secretsProvider: pulumi.Output<string>;
 
@@ -95,20 +104,22 @@ export class StateBackend extends pulumi.ComponentResource {
       },
       stateful,
     );
-    const keyRing = new gcp.kms.KeyRing(
-      `${name}-keyring`,
-      {
-        project: args.project,
-        name: args.keyRingName ?? "pulumi-state",
-        location: args.kmsLocation ?? args.location.toLowerCase(),
-      },
-      stateful,
-    );
+    const keyRingId: pulumi.Input<string> =
+      args.existingKeyRingId ??
+      new gcp.kms.KeyRing(
+        `${name}-keyring`,
+        {
+          project: args.project,
+          name: args.keyRingName ?? "pulumi-state",
+          location: args.kmsLocation ?? args.location.toLowerCase(),
+        },
+        stateful,
+      ).id;
     const key = new gcp.kms.CryptoKey(
       `${name}-key`,
       {
         name: args.keyName ?? "pulumi-secrets",
-        keyRing: keyRing.id,
+        keyRing: keyRingId,
         purpose: "ENCRYPT_DECRYPT",
         rotationPeriod: `${rotationDays * 86_400}s`,
         // A destroyed key makes every stack's secrets unreadable: keep the longest grace period.
@@ -142,16 +153,20 @@ export class StateBackend extends pulumi.ComponentResource {
     this.bucketName = bucket.name;
     this.backendUrl = bucket.name.apply(backendUrl);
     this.cryptoKeyId = key.id;
+    this.keyRingId = pulumi.output(keyRingId);
     this.secretsProvider = key.id.apply(secretsProviderUrl);
     this.registerOutputs({
       bucketName: this.bucketName,
       backendUrl: this.backendUrl,
       cryptoKeyId: this.cryptoKeyId,
+      keyRingId: this.keyRingId,
       secretsProvider: this.secretsProvider,
     });
   }
 }
 
+const KEY_RING_ID =
+  /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/keyRings\/[A-Za-z0-9_-]{1,63}$/;
 const MEMBER = /^(serviceAccount|group):[^@\s]+@[^@\s]+$/;
 const LABEL = /^[a-z][a-z0-9-]{0,40}$/;
 
@@ -166,6 +181,23 @@ function validateArgs(name: string, args: StateBackendArgs): void {
     "3-63 lowercase letters, digits, '-' or '_' (no dots)",
     args.bucketName,
   );
+  if (args.existingKeyRingId !== undefined) {
+    for (const argument of ["keyRingName", "kmsLocation"] as const) {
+      expect(
+        args[argument] === undefined,
+        argument,
+        "nothing with existingKeyRingId (the existing ring has its name and location)",
+        args[argument],
+      );
+    }
+    if (typeof args.existingKeyRingId === "string")
+      expect(
+        KEY_RING_ID.test(args.existingKeyRingId),
+        "existingKeyRingId",
+        "projects/<project>/locations/<location>/keyRings/<ring>",
+        args.existingKeyRingId,
+      );
+  }
   const rotation = args.keyRotationDays;
   expect(
     rotation === undefined ||

@@ -16,7 +16,7 @@ import { exemptionRules, type RegisterState } from "../rules/exemptions";
 import { platformResourceAndStackRules } from "../rules/index";
 import { CONTEXT_SCHEMA_PROPERTIES, DEFAULT_CONTEXT, tierOf, withDefaults } from "./context";
 import { type PlatformResourceRule, type PlatformRule, stackRule, tagWithPulumiType } from "./rule";
-import { deferredEvaluations, unknownPathOf } from "./unknown";
+import { deferrableUnknown, deferredEvaluations, hiddenUnknownMessage, unknownPathOf } from "./unknown";
 
 export interface PackState {
   register: () => RegisterState;
@@ -46,7 +46,7 @@ function recheckRule(rules: PlatformRule[]): PlatformRule {
     severity: "high",
     category: "security",
     checks:
-      "Re-runs each resource rule that was deferred by an unknown value (in this run) on the resource's values at the end of the run; violations are reported as `[rule] message`.",
+      "Re-runs each resource rule that was deferred by an unknown value (in this run) on the resource's values at the end of the run; violations are reported as `[rule] message`. A value still unknown (a preview) waits for `up` when its property depends on a resource of the stack; a security rule's value that no resource computes fails closed where `failClosedOnUnknown` is set.",
     remediationSteps:
       "Fix the resource as the reported rule asks; values unknown at preview are judged once they are known.",
     check: ({ resources, report }) => {
@@ -54,11 +54,12 @@ function recheckRule(rules: PlatformRule[]): PlatformRule {
       for (const [policyName, urns] of deferredEvaluations()) {
         const rule = byName.get(policyName);
         if (!rule) continue;
+        const rawConfig = lastConfig.get(policyName)?.() ?? {};
+        const failClosed =
+          rule.meta.category === "security" && withDefaults(undefined, rawConfig).failClosedOnUnknown;
         for (const urn of urns) {
           const resource = byUrn.get(urn);
           if (!resource) continue;
-          // Unknown values must throw here (not fail closed): the resource-level report already covered them.
-          const config = { ...(lastConfig.get(policyName)?.() ?? {}), failClosedOnUnknown: false };
           const args: ResourceValidationArgs = {
             type: resource.type,
             props: resource.props,
@@ -68,16 +69,20 @@ function recheckRule(rules: PlatformRule[]): PlatformRule {
             stackTags: new Map(),
             isType: () => false,
             asType: () => undefined,
-            getConfig: <T extends object>() => config as T,
+            getConfig: <T extends object>() => rawConfig as T,
             notApplicable: (reason?: string): never => {
               throw new Error(reason ?? "not applicable");
             },
           };
           const found: string[] = [];
           try {
-            rule.validateResource(args, (message) => found.push(message));
+            rule.evaluate(args, (message) => found.push(message), rawConfig);
           } catch (error) {
-            if (unknownPathOf(error) === undefined) throw error;
+            const path = unknownPathOf(error);
+            if (path === undefined) throw error;
+            // Still unknown: the end of a preview. Computed by a resource of the stack: judged on `up`.
+            if (failClosed && !deferrableUnknown(resource, path))
+              report(`[${policyName}] ${hiddenUnknownMessage(path)}`, urn);
             continue;
           }
           for (const message of found) report(`[${policyName}] ${message}`, urn);

@@ -4,7 +4,7 @@
  * A rule is a `@pulumi/policy` policy plus metadata (`meta`) that index.ts strips before handing it
  * to the SDK. `resourceRule` / `stackRule` add the pieces every rule needs once: matching on type
  * tokens (strings, so the pack never loads the provider SDKs), schema defaults and stack context,
- * and fail-closed handling of unknown values.
+ * and the deferral of values unknown at preview (see unknown.ts).
  */
 import type {
   EnforcementLevel,
@@ -85,6 +85,15 @@ export type PlatformResourceRule = ResourceValidationPolicy &
      * resource's properties (server.js makeAnalyzeRpcFun, policy.js getPulumiType).
      */
     pulumiType?: string;
+    /**
+     * The check itself on a resource the rule applies to: throws when it reads a value unknown at
+     * preview (the recheck uses it to learn which value, and why).
+     */
+    evaluate: (
+      args: ResourceValidationArgs,
+      reportViolation: ReportViolation,
+      rawConfig: Record<string, unknown>,
+    ) => void;
     /**
      * `validateResource` for a resource of a type the rule applies to, given the policy's config
      * as `args.getConfig()` returns it: lets the pack read the config once per call.
@@ -187,19 +196,17 @@ function metaOf(def: RuleDefinition): RuleMeta {
 }
 
 /**
- * Handles an error thrown by a check: unknown values fail closed for security rules when the stack
- * says so, and otherwise go back to the SDK, which reports them as advisory.
+ * A stack rule met an unknown value it did not handle itself: security rules fail closed where the
+ * stack says so, others go back to the SDK, which reports them as advisory.
  */
-function handleCheckError(
+function handleStackCheckError(
   error: unknown,
   rule: { name: string; category: Category },
-  urn: string,
   context: StackContext,
   report: (message: string) => void,
 ): void {
   const path = unknownPathOf(error);
   if (path === undefined) throw error;
-  recordDeferral(rule.name, urn);
   if (rule.category === "security" && context.failClosedOnUnknown) {
     report(failClosedMessage(path));
     return;
@@ -213,26 +220,34 @@ export function resourceRule<C extends object = object>(
   const appliesTo = matcherOf(def.types);
   const pulumiType = typeof def.types !== "function" && def.types.length === 1 ? def.types[0] : undefined;
   const configFor = memoizedDefaults<C>(def.configSchema);
-  const validateApplicable = (
+  const evaluate = (
     args: ResourceValidationArgs,
     reportViolation: ReportViolation,
     rawConfig: Record<string, unknown>,
   ): void => {
     const config = configFor(rawConfig);
-    const report = (message: string) => reportViolation(message);
+    def.check({
+      type: args.type,
+      name: args.name,
+      urn: args.urn,
+      props: args.props,
+      opts: args.opts,
+      config,
+      tier: tierOf(config.stack),
+      report: (message: string) => reportViolation(message),
+    });
+  };
+  const validateApplicable = (
+    args: ResourceValidationArgs,
+    reportViolation: ReportViolation,
+    rawConfig: Record<string, unknown>,
+  ): void => {
     try {
-      def.check({
-        type: args.type,
-        name: args.name,
-        urn: args.urn,
-        props: args.props,
-        opts: args.opts,
-        config,
-        tier: tierOf(config.stack),
-        report,
-      });
+      evaluate(args, reportViolation, rawConfig);
     } catch (error) {
-      handleCheckError(error, def, args.urn, config, report);
+      if (unknownPathOf(error) === undefined) throw error;
+      // Deferred: the unknown-values-recheck stack policy judges it with the property dependencies.
+      recordDeferral(def.name, args.urn);
     }
   };
   const validateResource: ResourceValidation = tagWithPulumiType(
@@ -247,6 +262,7 @@ export function resourceRule<C extends object = object>(
     ...ruleBase(def),
     appliesTo,
     ...(pulumiType ? { pulumiType } : {}),
+    evaluate,
     validateApplicable,
     validateResource,
   };
@@ -261,7 +277,7 @@ export function stackRule<C extends object = object>(
     try {
       def.check({ resources: args.resources, config, tier: tierOf(config.stack), report });
     } catch (error) {
-      handleCheckError(error, def, "", config, report);
+      handleStackCheckError(error, def, config, report);
     }
   };
   return {

@@ -3,11 +3,20 @@
  *
  * The policy SDK hands rules a proxy over the resource's properties that throws its internal
  * `UnknownValueError` when a rule reads a value the engine marked unknown (the protobuf carries it
- * as a sentinel string). Left alone, the SDK turns that into an advisory note. Security rules
- * instead fail closed when their stack asks for it: every field a security rule reads is one it
- * needs to prove the resource safe, so an unknown one is reported as a violation at the rule's own
- * level. Each deferral is remembered so the `unknown-values-recheck` stack policy can evaluate the
- * rule again on the values the engine knows at the end of the run.
+ * as a sentinel string). In a first preview of a stack every value a provider computes (a service
+ * account's email, a project's number, a pool's name) is unknown, and so is every input built from
+ * one: an IAM member naming a new service account, a budget filtering on a new project.
+ *
+ * A resource rule that meets an unknown value reports nothing at `Analyze` (the engine sends no
+ * property dependencies there, so the rule cannot tell why the value is unknown) and records a
+ * deferral. The `unknown-values-recheck` stack policy evaluates each deferred rule again in
+ * `AnalyzeStack`, where the engine sends `propertyDependencies`:
+ * - on `up` the values are known, and the rule's own violations are reported;
+ * - at preview, a value still unknown that a resource of this stack computes (its property
+ *   depends on one) is deferred to that check on `up`: the stack is new, nothing is wrong yet;
+ * - at preview, a value unknown that no resource of the stack computes can only come from a
+ *   program hiding it on purpose: security rules fail closed on it where the stack sets
+ *   `failClosedOnUnknown` (docs/decisions/0070-unknown-values-at-preview.md).
  */
 
 /** Sentinels the engine and the SDK use for unknown values (string, bool, number, array, asset, archive, object). */
@@ -66,6 +75,25 @@ export function tryKnown<T>(read: () => T): Known<T> {
     if (path === undefined) throw error;
     return { known: false, path };
   }
+}
+
+/** A value unknown at preview that no resource of the stack computes: fail closed. */
+export function hiddenUnknownMessage(path: string): string {
+  return `${path ? `.${path}` : "a value"}: value unknown at preview and computed by no resource of this stack (it has no property dependency); only a program hiding the value leaves it unknown, so it fails closed (failClosedOnUnknown is set for this stack).`;
+}
+
+/** The resource shape `judgeUnknown` needs: the engine's property dependencies (AnalyzeStack). */
+export interface WithPropertyDependencies {
+  propertyDependencies?: Record<string, readonly { urn: string }[]>;
+}
+
+/**
+ * Whether a value unknown at preview may wait for the check on `up`: yes when the top-level
+ * property it sits in was built from a resource of this stack (which computes it when created).
+ */
+export function deferrableUnknown(resource: WithPropertyDependencies, path: string): boolean {
+  const property = path.split(/[.[]/)[0] ?? "";
+  return (resource.propertyDependencies?.[property] ?? []).length > 0;
 }
 
 export function failClosedMessage(path: string): string {

@@ -6,7 +6,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { grantsOf, PUBLIC_MEMBERS } from "../lib/iam";
 import { type PlatformRule, type StackCheckInput, stackRule } from "../lib/rule";
-import { failClosedMessage, tryKnown } from "../lib/unknown";
+import { deferrableUnknown, hiddenUnknownMessage, tryKnown } from "../lib/unknown";
 import { ALERT_POLICY } from "./monitoring";
 import { BUCKET } from "./storage";
 
@@ -57,18 +57,22 @@ export function descendantsOf(resources: PolicyResource[]): Map<string, PolicyRe
   return result;
 }
 
-/** Reads a value of a stack resource; unknown values fail closed (security rules) or are skipped. */
+/**
+ * Reads a value of a stack resource. An unknown value computed by a resource of the stack waits
+ * for `up` (deferred); one that no resource computes fails closed (security rules) or is skipped.
+ */
 function readKnown<T>(
   input: StackCheckInput<object>,
   security: boolean,
   resource: PolicyResource,
   read: () => T,
-): { known: true; value: T } | { known: false } {
+): { known: true; value: T } | { known: false; deferred: boolean } {
   const result = tryKnown(read);
   if (result.known) return result;
-  if (security && input.config.failClosedOnUnknown)
-    input.report(failClosedMessage(result.path), resource.urn);
-  return { known: false };
+  const deferred = deferrableUnknown(resource, result.path);
+  if (!deferred && security && input.config.failClosedOnUnknown)
+    input.report(hiddenUnknownMessage(result.path), resource.urn);
+  return { known: false, deferred };
 }
 
 function dependsOn(resource: PolicyResource, target: PolicyResource, property?: string): boolean {

@@ -154,14 +154,15 @@ function productRoleProblem(role: string): string | undefined {
  */
 export function refineCiReferences(
   ci: CiConfig | undefined,
-  environments: readonly { name: string; projectId: string }[],
+  environments: readonly { name?: string; projectId?: string }[],
   ctx: z.RefinementCtx,
 ): void {
   if (!ci) return;
-  const environmentNames = environments.map((env) => env.name);
+  // Entries of malformed environments have no name or project id: they are reported elsewhere.
+  const environmentNames = environments.flatMap((env) => (env.name === undefined ? [] : [env.name]));
   const stateProject = /^projects\/([^/]+)\//.exec(ci.state.secretsKey)?.[1];
   environments.forEach((env, index) => {
-    if (env.projectId === stateProject) {
+    if (env.projectId !== undefined && env.projectId === stateProject) {
       ctx.addIssue({
         code: "custom",
         path: ["environments", index, "name"],

@@ -3,6 +3,14 @@ import type { z } from "zod";
 import { describeValue, formatZodIssues, nearestName, type PathSegment, UserInputError } from "./errors";
 import { INPUT_LIMITS, readInputFile } from "./input-file";
 import { type PlatformConfig, platformConfigSchema } from "./schema";
+import { secretsProviderProblems } from "./secrets-provider";
+
+/** `platform:ci.state.secretsKey` from the unvalidated config, when it is a string. */
+function stateSecretsKeyOf(platform: Record<string, unknown>): string | undefined {
+  const ci = platform.ci as { state?: { secretsKey?: unknown } } | undefined;
+  const key = ci?.state?.secretsKey;
+  return typeof key === "string" ? key : undefined;
+}
 
 /** The config namespace of this project (`name` in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "platform";
@@ -88,6 +96,15 @@ export function parseStackFile(file: string, text: string): LoadedStackConfig {
     problems: keyProblems,
   } = splitNamespaces(file, rawConfig as Record<string, unknown>, (path) => locate(["config", ...path]));
   problems.push(...keyProblems);
+  problems.push(
+    ...secretsProviderProblems({
+      file,
+      root: root as Record<string, unknown>,
+      secretKeys,
+      stateSecretsKey: stateSecretsKeyOf(platform),
+      locate: (key) => locate([key]),
+    }),
+  );
   const parsed = platformConfigSchema.safeParse(platform, { reportInput: true });
   if (!parsed.success) {
     problems.push(

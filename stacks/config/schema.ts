@@ -144,101 +144,141 @@ export const platformConfigSchema = z
       .optional()
       .describe("Secrets of on-call receivers (`pulumi config set --secret --path 'oncallSecrets.<name>'`)."),
   })
-  .superRefine((config, ctx) => {
-    checkUnique(
-      config.teams.map((team) => team.name),
-      ["teams"],
-      "team",
-      ctx,
-    );
-    checkUnique(
-      config.environments.map((env) => env.name),
-      ["environments"],
-      "environment",
-      ctx,
-    );
-    const teamNames = config.teams.map((team) => team.name);
-    const projectIds = config.environments.map(
-      (env) => env.projectId ?? defaultProjectId(config.organization.projectPrefix, env.name, config.tier),
-    );
-    checkProjectIds(config.environments, projectIds, ctx);
-    const ranges: { label: string; cidr: string; path: (string | number)[] }[] = [];
-    config.environments.forEach((env, index) => {
-      if (!teamNames.includes(env.team)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["environments", index, "team"],
-          message: `one of the teams under platform:teams (${teamNames.join(", ")})`,
-          params: { kind: "reference" },
+  // Runs even when some keys are malformed (`when`): the cross-key checks judge the parts that are
+  // well-formed, so one run reports shape and cross-key mistakes together.
+  .superRefine(
+    (input, ctx) => {
+      const config = wellFormedParts(input);
+      checkUnique(config.teamNames, ["teams"], "team", ctx);
+      checkUnique(config.environmentNames, ["environments"], "environment", ctx);
+      const teamNames = config.teamNames.filter((name) => name !== undefined);
+      const ranges: { label: string; cidr: string; path: (string | number)[] }[] = [];
+      const collectRanges = (name: string, network: EnvironmentConfig["network"], index: number) => {
+        network.subnets.forEach((subnet, subnetIndex) => {
+          const base = ["environments", index, "network", "subnets", subnetIndex];
+          const label = `${name}/${subnet.name}`;
+          ranges.push({ label: `${label} cidr`, cidr: subnet.cidr, path: [...base, "cidr"] });
+          if (subnet.podsCidr)
+            ranges.push({ label: `${label} podsCidr`, cidr: subnet.podsCidr, path: [...base, "podsCidr"] });
+          if (subnet.servicesCidr) {
+            ranges.push({
+              label: `${label} servicesCidr`,
+              cidr: subnet.servicesCidr,
+              path: [...base, "servicesCidr"],
+            });
+          }
         });
-      }
-      if (config.tier === "prod" && env.deletionProtection === false) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["environments", index, "deletionProtection"],
-          message: "true (a prod stack needs deletion protection on every environment)",
-        });
-      }
-      const id = env.projectId ?? defaultProjectId(config.organization.projectPrefix, env.name, config.tier);
-      if (!env.projectId && id.length > 30) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["environments", index, "name"],
-          message: `a name short enough for the project id \`${id}\` (${id.length} characters) to fit GCP's 30; or set projectId`,
-        });
-      }
-      env.network.subnets.forEach((subnet, subnetIndex) => {
-        const base = ["environments", index, "network", "subnets", subnetIndex];
-        const label = `${env.name}/${subnet.name}`;
-        ranges.push({ label: `${label} cidr`, cidr: subnet.cidr, path: [...base, "cidr"] });
-        if (subnet.podsCidr)
-          ranges.push({ label: `${label} podsCidr`, cidr: subnet.podsCidr, path: [...base, "podsCidr"] });
-        if (subnet.servicesCidr) {
-          ranges.push({
-            label: `${label} servicesCidr`,
-            cidr: subnet.servicesCidr,
-            path: [...base, "servicesCidr"],
-          });
-        }
-      });
-      checkUnique(
-        env.network.subnets.map((subnet) => subnet.name),
-        ["environments", index, "network", "subnets"],
-        "subnet",
-        ctx,
+      };
+      const prefix = config.organization?.projectPrefix;
+      const projectIds = config.environments.map((env) =>
+        env
+          ? (env.projectId ??
+            (prefix && config.tier ? defaultProjectId(prefix, env.name, config.tier) : undefined))
+          : undefined,
       );
-    });
-    for (const [first, second] of findOverlaps(ranges)) {
-      ctx.addIssue({
-        code: "custom",
-        path: second.path,
-        message: `a range that does not overlap ${first.label} (${first.cidr})`,
-      });
-    }
-    config.teams.forEach((team, index) => {
-      for (const [role, address] of Object.entries(team.groups)) {
-        if (!address.endsWith(`@${config.organization.domain}`)) {
+      checkProjectIds(config.environments, projectIds, ctx);
+      config.environments.forEach((env, index) => {
+        // A malformed environment's well-formed network still takes part in the overlap check.
+        const network = config.networks[index];
+        const name = config.environmentNames[index];
+        if (!env) {
+          if (network && name) collectRanges(name, network, index);
+          return;
+        }
+        if (!teamNames.includes(env.team)) {
           ctx.addIssue({
             code: "custom",
-            path: ["teams", index, "groups", role],
-            message: `a group in the organization's domain (@${config.organization.domain})`,
+            path: ["environments", index, "team"],
+            message: `one of the teams under platform:teams (${teamNames.join(", ")})`,
+            params: { kind: "reference" },
           });
         }
+        if (config.tier === "prod" && env.deletionProtection === false) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", index, "deletionProtection"],
+            message: "true (a prod stack needs deletion protection on every environment)",
+          });
+        }
+        const id = projectIds[index] ?? "";
+        if (!env.projectId && id.length > 30) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["environments", index, "name"],
+            message: `a name short enough for the project id \`${id}\` (${id.length} characters) to fit GCP's 30; or set projectId`,
+          });
+        }
+        collectRanges(env.name, env.network, index);
+        checkUnique(
+          env.network.subnets.map((subnet) => subnet.name),
+          ["environments", index, "network", "subnets"],
+          "subnet",
+          ctx,
+        );
+      });
+      for (const [first, second] of findOverlaps(ranges)) {
+        ctx.addIssue({
+          code: "custom",
+          path: second.path,
+          message: `a range that does not overlap ${first.label} (${first.cidr})`,
+        });
       }
-    });
-    refineCiReferences(
-      config.ci,
-      config.environments.map((env, index) => ({ name: env.name, projectId: projectIds[index] })),
-      ctx,
-    );
-    refineOncall(
-      config.oncall,
-      config.oncallSecrets,
-      teamNames,
-      config.environments.map((env) => env.name),
-      ctx,
-    );
-  });
+      const domain = config.organization?.domain;
+      config.teams.forEach((team, index) => {
+        if (!team || !domain) return;
+        for (const [role, address] of Object.entries(team.groups)) {
+          if (!address.endsWith(`@${domain}`)) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["teams", index, "groups", role],
+              message: `a group in the organization's domain (@${domain})`,
+            });
+          }
+        }
+      });
+      refineCiReferences(
+        config.ci,
+        config.environmentNames.map((name, index) => ({ name, projectId: projectIds[index] })),
+        ctx,
+      );
+      refineOncall(
+        config.oncall,
+        config.oncallSecrets,
+        teamNames,
+        config.environmentNames.filter((name) => name !== undefined),
+        ctx,
+      );
+    },
+    { when: () => true },
+  );
+
+/** The parts of a (possibly malformed) config that have the right shape; malformed items are undefined. */
+function wellFormedParts(input: unknown) {
+  const raw = (input !== null && typeof input === "object" ? input : {}) as Record<string, unknown>;
+  const valid = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+    const result = schema.safeParse(value);
+    return result.success ? result.data : undefined;
+  };
+  const list = (value: unknown) => (Array.isArray(value) ? value : []);
+  const nameOf = (item: unknown) =>
+    item !== null && typeof item === "object" && typeof (item as { name?: unknown }).name === "string"
+      ? (item as { name: string }).name
+      : undefined;
+  return {
+    tier: valid(z.enum(TIERS), raw.tier),
+    organization: valid(organizationSchema, raw.organization),
+    teams: list(raw.teams).map((team) => valid(teamSchema, team)),
+    environments: list(raw.environments).map((env) => valid(environmentSchema, env)),
+    networks: list(raw.environments).map((env) =>
+      valid(environmentSchema.shape.network, (env as { network?: unknown } | null)?.network),
+    ),
+    teamNames: list(raw.teams).map(nameOf),
+    environmentNames: list(raw.environments).map(nameOf),
+    ci: valid(ciConfigSchema, raw.ci),
+    oncall: valid(oncallConfigSchema, raw.oncall),
+    oncallSecrets: valid(oncallSecretsSchema, raw.oncallSecrets),
+  };
+}
 
 export type PlatformConfig = z.output<typeof platformConfigSchema>;
 export type PlatformConfigInput = z.input<typeof platformConfigSchema>;
@@ -255,15 +295,17 @@ export function defaultProjectId(prefix: string, environment: string, tier: Tier
  * or generated.
  */
 function checkProjectIds(
-  environments: readonly { name: string; team: string; projectId?: string }[],
-  projectIds: readonly string[],
+  environments: readonly ({ name: string; team: string; projectId?: string } | undefined)[],
+  projectIds: readonly (string | undefined)[],
   ctx: z.RefinementCtx,
 ): void {
   projectIds.forEach((id, index) => {
+    if (id === undefined) return;
     const first = projectIds.indexOf(id);
     if (first === index) return;
     const owner = environments[first];
     const env = environments[index];
+    if (!owner || !env) return;
     // Two environments of one name: already reported as a duplicate name.
     if (env.projectId === undefined && env.name === owner.name) return;
     const whose = owner.team === env.team ? "" : ` of team \`${owner.team}\``;
@@ -275,9 +317,14 @@ function checkProjectIds(
   });
 }
 
-function checkUnique(names: string[], path: (string | number)[], what: string, ctx: z.RefinementCtx): void {
+function checkUnique(
+  names: (string | undefined)[],
+  path: (string | number)[],
+  what: string,
+  ctx: z.RefinementCtx,
+): void {
   names.forEach((name, index) => {
-    if (names.indexOf(name) !== index) {
+    if (name !== undefined && names.indexOf(name) !== index) {
       ctx.addIssue({
         code: "custom",
         path: [...path, index, "name"],

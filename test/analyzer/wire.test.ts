@@ -55,6 +55,10 @@ const crafted: PlannedResource[] = [
     provider: `${providerUrn}::04da6b54-80e4-46f7-96ec-b56ff0331ba9`,
     aliases: ["urn:pulumi:dev::platform::gcp:storage/bucket:Bucket::old", ""],
     dependencies: [providerUrn, "urn:pulumi:dev::platform::pulumi:pulumi:Stack::platform-dev"],
+    propertyDependencies: {
+      labels: [providerUrn],
+      pending: [providerUrn, "urn:pulumi:dev::platform::pulumi:pulumi:Stack::platform-dev"],
+    },
     inputs: {
       location: "EU",
       labels: { "app.kubernetes.io/name": "shop", b: "2", a: "1", "10": "ten", "2": "two", "": "" },

@@ -17,6 +17,6 @@ describe("components/environment/README.md example", () => {
       allUpdatesRule: { monitoringNotificationChannels: ["projects/acme-ops/notificationChannels/4242"] },
     });
     expect(byName.get("checkout-audit-logs")?.inputs.retentionDays).toBe(90);
-    expect(resources.filter((r) => r.type === "gcp:projects/service:Service")).toHaveLength(11);
+    expect(resources.filter((r) => r.type === "gcp:projects/service:Service")).toHaveLength(13);
   });
 });

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPlan as plan } from "../helpers/cli";
 
+/** The tests' own stack config: the bundled stack files may change freely. */
+const FIXTURE = "test/fixtures/stacks/Pulumi.fixture.yaml";
 const scratch = mkdtempSync(join(tmpdir(), "plan-cli-"));
 
 describe("npm run plan", () => {
@@ -12,7 +14,7 @@ describe("npm run plan", () => {
     expect(result.stderr).not.toMatch(/Error|at .+\.ts:\d+/);
     expect(result.stdout).toContain("Offline plan of stack dev (project platform)");
     expect(result.stdout).toContain("├─ payments  platform:environment:GcpEnvironment");
-    expect(result.stdout).toMatch(/gcp:projects\/service:Service\s+3[0-9]\n/);
+    expect(result.stdout).toMatch(/gcp:projects\/service:Service\s+\d+\n/);
     expect(result.code).toBe(0);
   });
 
@@ -27,6 +29,19 @@ describe("npm run plan", () => {
       expect.arrayContaining(["urn", "type", "name", "parent", "custom", "protect", "inputs"]),
     );
     expect(json.summary.resourceCount).toBe(json.resources.length);
+    // A first preview: a new service account's member is unknown, written as `pulumi preview --json` does.
+    expect(json.outputs).toBe("preview");
+    const stateGrant = json.resources.find(
+      (r: { type: string; name: string }) =>
+        r.type === "gcp:storage/bucketIAMMember:BucketIAMMember" && r.name === "ci-deploy-state-bucket",
+    );
+    expect(stateGrant.inputs.member).toBe("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+    expect(stateGrant.propertyDependencies.member).toEqual([
+      "urn:pulumi:dev::platform::platform:ci:CiIdentity$gcp:serviceaccount/account:Account::ci-deploy",
+    ]);
+    expect(result.stdout).toContain(
+      "ci-deploy-state-bucket  gcp:storage/bucketIAMMember:BucketIAMMember  [member (known after up)]",
+    );
     const vpc = json.resources.find((r: { name: string }) => r.name === "payments-vpc");
     expect(vpc).toMatchObject({
       urn: "urn:pulumi:dev::platform::platform:environment:GcpEnvironment$gcp:compute/network:Network::payments-vpc",
@@ -36,6 +51,24 @@ describe("npm run plan", () => {
       protect: false,
       inputs: { autoCreateSubnetworks: false, name: "vpc", project: "acme-payments-dev" },
     });
+  });
+
+  it("with --known-outputs, resolves computed values as after a first up", async () => {
+    const file = join(scratch, "dev-known.json");
+    const result = await plan("--stack", "dev", "--known-outputs", "--json", file);
+    expect(result.code).toBe(0);
+    const text = readFileSync(file, "utf8");
+    expect(text).not.toContain("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+    expect(result.stdout).not.toContain("(known after up)");
+    const json = JSON.parse(text);
+    expect(json.outputs).toBe("known");
+    const stateGrant = json.resources.find(
+      (r: { type: string; name: string }) =>
+        r.type === "gcp:storage/bucketIAMMember:BucketIAMMember" && r.name === "ci-deploy-state-bucket",
+    );
+    expect(stateGrant.inputs.member).toBe(
+      "serviceAccount:deploy-platform@acme-platform-dev.iam.gserviceaccount.com",
+    );
   });
 
   it("writes the pull-request comment with --markdown", async () => {
@@ -62,15 +95,13 @@ describe("npm run plan", () => {
     const file = join(scratch, "Pulumi.broken.yaml");
     writeFileSync(
       file,
-      readFileSync("stacks/Pulumi.dev.yaml", "utf8").replace(
-        "budget: { amount: 800 }",
-        "budget: { amount: -1 }",
-      ),
+      readFileSync(FIXTURE, "utf8").replace("budget: { amount: 800 }", "budget: { amount: -1 }"),
     );
+    const line = readFileSync(FIXTURE, "utf8").split("\n").indexOf("      budget: { amount: 800 }") + 1;
     const result = await plan("--stack", "broken", "--stack-file", file);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(
-      `${file}: platform:environments[1].budget.amount: expected a number greater than 0, found number -1 (line 44)`,
+      `${file}: platform:environments[1].budget.amount: expected a number greater than 0, found number -1 (line ${line})`,
     );
     expect(result.stdout).toBe("");
   });

@@ -8,7 +8,7 @@ import { runUnderMocks } from "../../tools/plan/mock-runtime";
  */
 describe("stacks/index.ts under the engine's config", () => {
   it("declares the same stack as the offline plan", async () => {
-    const { engineConfig, secretKeys } = readStackFile("stacks/Pulumi.prod.yaml");
+    const { engineConfig, secretKeys, config } = readStackFile("stacks/Pulumi.prod.yaml");
     const { resources, outputs } = await runUnderMocks({
       project: "platform",
       stack: "prod",
@@ -18,7 +18,7 @@ describe("stacks/index.ts under the engine's config", () => {
     });
     expect(
       resources.filter((r) => r.type === "platform:environment:GcpEnvironment").map((r) => r.name),
-    ).toEqual(["platform", "payments", "api"]);
+    ).toEqual(config.environments.map((env) => env.name));
     expect(resources.some((r) => r.type === "platform:ci:CiIdentity")).toBe(true);
     expect(outputs.tier).toBe("prod");
   });

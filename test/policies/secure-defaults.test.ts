@@ -44,7 +44,9 @@ describe("default component arguments at prod level", () => {
         });
       },
     });
-    expect(resources.length).toBe(25);
+    // 12 baseline APIs (components/environment/baseline.ts) + project, network, subnet, router, NAT,
+    // 2 firewalls, audit config, log bucket, sink, key ring, key, budget.
+    expect(resources.length).toBe(27);
     expect(await violations(resources)).toEqual([]);
   });
 

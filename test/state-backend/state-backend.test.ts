@@ -147,3 +147,56 @@ describe("StateBackend arguments", () => {
     );
   });
 });
+
+describe("one key ring, one key per tier", () => {
+  const base: StateBackendArgs = { project: "acme-state", bucketName: "acme-pulumi-state", location: "EU" };
+  const construct = (args: Partial<StateBackendArgs>) => () =>
+    new StateBackend("state", { ...base, ...args });
+  test("three backends share the first one's key ring: one ring, three keys in it", async () => {
+    const tiers = ["dev", "staging", "prod"];
+    const { resources } = await runUnderMocks({
+      project: "platform",
+      stack: "bootstrap",
+      program: () => {
+        const first = new StateBackend("state-dev", {
+          ...base,
+          bucketName: "acme-pulumi-state-dev",
+          keyName: "pulumi-secrets-dev",
+        });
+        for (const tier of tiers.slice(1)) {
+          new StateBackend(`state-${tier}`, {
+            ...base,
+            bucketName: `acme-pulumi-state-${tier}`,
+            keyName: `pulumi-secrets-${tier}`,
+            existingKeyRingId: first.keyRingId,
+          });
+        }
+      },
+    });
+    const rings = byType(resources, "gcp:kms/keyRing:KeyRing");
+    expect(rings.map((ring) => ring.inputs)).toEqual([
+      { project: "acme-state", name: "pulumi-state", location: "eu" },
+    ]);
+    const ringId = "projects/acme-state/locations/eu/keyRings/pulumi-state";
+    const keys = byType(resources, "gcp:kms/cryptoKey:CryptoKey");
+    expect(keys.map((key) => [key.inputs.name, key.inputs.keyRing])).toEqual(
+      tiers.map((tier) => [`pulumi-secrets-${tier}`, ringId]),
+    );
+    expect(byType(resources, "gcp:storage/bucket:Bucket").map((bucket) => bucket.inputs.name)).toEqual(
+      tiers.map((tier) => `acme-pulumi-state-${tier}`),
+    );
+  });
+
+  test.each([
+    [
+      { existingKeyRingId: "projects/acme-state/locations/eu/keyRings/pulumi-state", keyRingName: "other" },
+      'keyRingName: expected nothing with existingKeyRingId (the existing ring has its name and location), found "other"',
+    ],
+    [
+      { existingKeyRingId: "pulumi-state" },
+      'existingKeyRingId: expected projects/<project>/locations/<location>/keyRings/<ring>, found "pulumi-state"',
+    ],
+  ])("%j is refused", (args, message) => {
+    expect(construct(args)).toThrow(message);
+  });
+});

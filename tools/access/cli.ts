@@ -162,7 +162,9 @@ export async function main(argv: string[], dependencies: AccessDependencies = {}
   const error = dependencies.error ?? console.error;
   const planResources =
     dependencies.planResources ??
-    (async (stack: string, stackFile?: string) => (await planStack({ stack, stackFile })).result.resources);
+    (async (stack: string, stackFile?: string) =>
+      // Who can impersonate what is a question about the identities after `up`: members known.
+      (await planStack({ stack, stackFile, outputs: "known" })).result.resources);
   try {
     const args = parseAccessArguments(argv);
     if (args === "help") {

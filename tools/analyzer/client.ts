@@ -305,6 +305,12 @@ export function analyzeStackRequest(
       if (provider) message.setProvider(provider);
       message.setParent(resource.parent ?? "");
       message.setDependenciesList(resource.dependencies ?? []);
+      const propertyDependencies = message.getPropertydependenciesMap();
+      for (const [property, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+        const dependencies = new analyzerProto.AnalyzerPropertyDependencies();
+        dependencies.setUrnsList(urns);
+        propertyDependencies.set(property, dependencies);
+      }
       return message;
     }),
   );

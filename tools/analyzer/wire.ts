@@ -237,7 +237,7 @@ export function encodeAnalyzeRequest(
 
 /**
  * AnalyzeStackRequest: resources = 1, each an AnalyzerResource: type = 1, properties = 2, urn = 3,
- * name = 4, options = 5, provider = 6, parent = 7, dependencies = 8.
+ * name = 4, options = 5, provider = 6, parent = 7, dependencies = 8, propertyDependencies = 9.
  */
 export function encodeAnalyzeStackRequest(
   resources: readonly PlannedResource[],
@@ -256,6 +256,16 @@ export function encodeAnalyzeStackRequest(
     if (provider) writer.message(6, provider);
     writer.string(7, resource.parent ?? "");
     writer.repeatedString(8, resource.dependencies ?? []);
+    // propertyDependencies = 9: map<string, AnalyzerPropertyDependencies { urns = 1 }>, as the
+    // engine's AnalyzeStack sends them (sdk/go/common/resource/plugin/analyzer_plugin.go).
+    for (const [property, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+      writer.begin(9);
+      writer.string(1, property);
+      writer.begin(2);
+      writer.repeatedString(1, urns);
+      writer.end();
+      writer.end();
+    }
     writer.end();
   }
   return writer.finish();

@@ -5,14 +5,18 @@ import { parseFlags, stackNameProblem } from "../cli/args";
 import { loadStackInput } from "./input";
 import type { StackPlan } from "./plan";
 
-const USAGE = `usage: npm run plan -- --stack <name> [--stack-file PATH] [--json FILE] [--markdown FILE]
+const USAGE = `usage: npm run plan -- --stack <name> [--stack-file PATH] [--known-outputs] [--json FILE] [--markdown FILE]
 
 Plans a stack offline: validates its config, runs the stack program under Pulumi's mock runtime,
 runs the policy pack over the engine protocol, and prints the resource tree, counts by type, a risk
-summary and every policy violation.
+summary and every policy violation. By default it sees what a first \`pulumi preview\` of a new
+stack sees: values the provider computes (ids, emails, project numbers, self links) are unknown
+unless the inputs fix them, shown as (known after up) and written to --json as the engine's
+unknown sentinel.
 
   --stack NAME        stack to plan (dev, staging, prod, or any name with --stack-file)
   --stack-file PATH   plan this stack config file instead of stacks/Pulumi.<stack>.yaml
+  --known-outputs     resolve computed values as after a first \`pulumi up\` (realistic known values)
   --json FILE         also write the plan as JSON
   --markdown FILE     also write the plan as a Markdown pull-request comment
   --policy-config F   policy pack config (default policies/config/<stack>.json, else <tier>.json)
@@ -30,6 +34,7 @@ export interface CliArguments {
   markdown?: string;
   policyConfig?: string;
   skipPolicy: boolean;
+  knownOutputs: boolean;
 }
 
 /** Parses and checks the command line; every mistake is a UserInputError naming the argument. */
@@ -43,6 +48,7 @@ export function parseCliArguments(argv: string[]): CliArguments | "help" {
       markdown: { type: "string" },
       "policy-config": { type: "string" },
       "skip-policy": { type: "boolean" },
+      "known-outputs": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     USAGE,
@@ -58,6 +64,7 @@ export function parseCliArguments(argv: string[]): CliArguments | "help" {
     markdown: values.markdown as string | undefined,
     policyConfig: values["policy-config"] as string | undefined,
     skipPolicy: values["skip-policy"] === true,
+    knownOutputs: values["known-outputs"] === true,
   };
 }
 
@@ -79,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
     const { renderPlanMarkdown } = require("../plan-summary") as typeof import("../plan-summary");
     let plan: StackPlan;
     try {
-      plan = await planStackInput(input);
+      plan = await planStackInput(input, { outputs: args.knownOutputs ? "known" : "preview" });
     } catch (error) {
       await policy?.cancel();
       throw error;

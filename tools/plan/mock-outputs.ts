@@ -194,3 +194,44 @@ export function mockInvokeResult(token: string, inputs: Inputs): Inputs {
       return {};
   }
 }
+
+/** How the plan resolves provider-computed outputs. */
+export type OutputMode =
+  /** A first `pulumi preview` of a new stack: computed outputs the inputs do not fix are unknown. */
+  | "preview"
+  /** As after a first `pulumi up`: realistic known values (ids, emails, numbers, self links). */
+  | "known";
+
+/** Pulumi's unknown sentinel; in a preview the SDK resolves an output holding it as unknown. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+interface ProviderOutputs {
+  computed: string[];
+  known: string[];
+  autoNamed?: true;
+}
+
+let gcpOutputs: Record<string, ProviderOutputs> | undefined;
+
+/** The computed/known outputs of a provider type, from the data derived from the provider SDK. */
+export function providerOutputsOf(type: string): ProviderOutputs | undefined {
+  gcpOutputs ??= (require("./provider-outputs/gcp.json") as { resources: Record<string, ProviderOutputs> })
+    .resources;
+  return gcpOutputs[type];
+}
+
+/**
+ * What the provider returns from a create during a preview: the inputs, every computed output the
+ * inputs leave unset as unknown, every other declared output as set or null, and no id. An unset
+ * optional `name` is not unknown: the provider's Check auto-names it (`<logical name>-<7 hex>`),
+ * which a preview shows.
+ */
+export function previewResourceState(type: string, logicalName: string, inputs: Inputs): MockedState {
+  const outputs = providerOutputsOf(type);
+  if (!outputs) return { id: "", state: inputs };
+  const state: Inputs = {};
+  for (const name of outputs.known) state[name] = inputs[name] ?? null;
+  for (const name of outputs.computed) state[name] = inputs[name] ?? UNKNOWN;
+  if (inputs.name === undefined && outputs.autoNamed) state.name = physicalName(type, logicalName, inputs);
+  return { id: "", state };
+}

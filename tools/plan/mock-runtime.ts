@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { mockInvokeResult, mockResourceState } from "./mock-outputs";
+import { mockInvokeResult, mockResourceState, type OutputMode, previewResourceState } from "./mock-outputs";
 import type { PlannedResource } from "./model";
 
 /** Pulumi's wire marker for a secret value inside a serialized property map. */
@@ -16,6 +16,11 @@ export interface MockRunOptions<T> {
   config?: Record<string, string>;
   /** Fully qualified config keys whose values are secrets. */
   secretKeys?: string[];
+  /**
+   * "preview" (a first `pulumi preview`: computed outputs are unknown unless the inputs fix them)
+   * or "known" (realistic values, as after a first `up`; the default for component tests).
+   */
+  outputs?: OutputMode;
   /** Declares the resources; its return value becomes the stack outputs. */
   program: () => T | Promise<T>;
 }
@@ -36,10 +41,14 @@ export interface MockRunResult<T> {
  */
 export async function runUnderMocks<T>(options: MockRunOptions<T>): Promise<MockRunResult<T>> {
   const recorded: PlannedResource[] = [];
+  const preview = options.outputs === "preview";
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
         if (!args.custom) return { id: "", state: args.inputs };
+        // Pulumi's own preview mechanism: in a dry run the SDK resolves an output whose value is the
+        // unknown sentinel, or an empty id, as unknown, and serializes inputs built from it as unknown.
+        if (preview) return previewResourceState(args.type, args.name, args.inputs);
         return mockResourceState(args.type, args.name, args.inputs);
       },
       call: (args) => mockInvokeResult(args.token, args.inputs),
@@ -103,6 +112,9 @@ interface RegisterRequestLike {
   getProtect(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): {
+    forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
   getAliasesList?(): AliasLike[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -167,6 +179,13 @@ function toPlannedResource(req: RegisterRequestLike, stack: string, project: str
   if (secretPaths.length > 0) resource.secretPaths = secretPaths;
   const dependencies = req.getDependenciesList();
   if (dependencies.length > 0) resource.dependencies = [...new Set(dependencies)];
+  const propertyDependencies: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((value, key) => {
+    const urns = value.getUrnsList();
+    if (urns.length > 0) propertyDependencies[key] = [...new Set(urns)];
+  });
+  if (Object.keys(propertyDependencies).length > 0)
+    resource.propertyDependencies = Object.fromEntries(Object.entries(propertyDependencies).sort());
   if (req.getProvider()) resource.provider = req.getProvider();
   const aliases = (req.getAliasesList?.() ?? []).map((alias) => aliasUrn(alias, resource, stack, project));
   if (aliases.length > 0) resource.aliases = aliases;

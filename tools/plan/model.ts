@@ -17,7 +17,8 @@ export interface PlannedResource {
   custom: boolean;
   protect: boolean;
   /**
-   * Resource inputs as plain JSON. Secret values are replaced by the string "[secret]" and their
+   * Resource inputs as plain JSON. A value unknown at preview is the engine's sentinel string
+   * `04da6b54-80e4-46f7-96ec-b56ff0331ba9`, as `pulumi preview --json` writes it. Secret values are replaced by the string "[secret]" and their
    * paths listed in `secretPaths`; they never reach a report.
    */
   inputs: Record<string, unknown>;
@@ -25,6 +26,11 @@ export interface PlannedResource {
   secretPaths?: string[];
   /** URNs this resource depends on (explicit `dependsOn` plus input dependencies). */
   dependencies?: string[];
+  /**
+   * For each input property, the URNs of the resources its value was built from, as the SDK sends
+   * them in RegisterResource and the engine passes them to analyzers in AnalyzeStack.
+   */
+  propertyDependencies?: Record<string, string[]>;
   /** Provider reference (`<provider urn>::<id>`), when one was set explicitly. */
   provider?: string;
   /** Names/URNs of aliases declared for the resource. */
@@ -55,6 +61,8 @@ export interface PolicyReport {
 export interface PlanResult {
   stack: string;
   project: string;
+  /** "preview": a first preview, computed outputs unknown; "known": realistic values, as after `up`. */
+  outputs?: "preview" | "known";
   resources: PlannedResource[];
   summary: { resourceCount: number; byType: Record<string, number> };
   policy?: PolicyReport;

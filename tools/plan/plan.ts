@@ -1,6 +1,7 @@
 import type { LoadedStackConfig } from "../../stacks/config/load";
 import { definePlatform } from "../../stacks/platform";
 import { loadStackInput, type PlanOptions, PROJECT_NAME, type StackInput } from "./input";
+import type { OutputMode } from "./mock-outputs";
 import { runUnderMocks } from "./mock-runtime";
 import type { PlannedResource, PlanResult } from "./model";
 
@@ -12,25 +13,35 @@ export interface StackPlan {
   stackFile: string;
 }
 
+export interface PlanMode {
+  /**
+   * "preview" (default): what a first `pulumi preview` of a new stack sees, provider-computed
+   * outputs unknown unless the inputs fix them. "known": realistic values, as after a first `up`.
+   */
+  outputs?: OutputMode;
+}
+
 /** Runs the stack program under mocks with a validated config and collects its resources. */
-export async function planStackInput(input: StackInput): Promise<StackPlan> {
+export async function planStackInput(input: StackInput, mode: PlanMode = {}): Promise<StackPlan> {
+  const outputs = mode.outputs ?? "preview";
   const { resources } = await runUnderMocks({
     project: PROJECT_NAME,
     stack: input.stack,
+    outputs,
     config: input.loaded.engineConfig,
     secretKeys: input.loaded.secretKeys,
     program: () => definePlatform(input.loaded.config),
   });
   return {
-    result: { stack: input.stack, project: PROJECT_NAME, resources, summary: summarize(resources) },
+    result: { stack: input.stack, project: PROJECT_NAME, outputs, resources, summary: summarize(resources) },
     loaded: input.loaded,
     stackFile: input.stackFile,
   };
 }
 
 /** Validates the stack's config, then runs the stack program under mocks and collects its resources. */
-export async function planStack(options: PlanOptions): Promise<StackPlan> {
-  return planStackInput(loadStackInput(options));
+export async function planStack(options: PlanOptions & PlanMode): Promise<StackPlan> {
+  return planStackInput(loadStackInput(options), { outputs: options.outputs });
 }
 
 export function summarize(resources: PlannedResource[]): PlanResult["summary"] {

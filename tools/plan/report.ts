@@ -1,5 +1,6 @@
 import type { PlannedResource, PlanResult, PolicyReport } from "./model";
 import { renderRisk, summarizeRisk } from "./risk";
+import { KNOWN_AFTER_UP, unknownPaths } from "./unknown-values";
 
 /** Renders the plan for a terminal: tree by component, counts by type. */
 export function renderPlanText(result: PlanResult): string {
@@ -14,6 +15,14 @@ export function renderPlanText(result: PlanResult): string {
   const width = Math.max(...Object.keys(result.summary.byType).map((type) => type.length));
   for (const [type, count] of Object.entries(result.summary.byType)) {
     lines.push(`  ${type.padEnd(width)}  ${String(count).padStart(4)}`);
+  }
+  const unknown = result.resources.map((resource) => unknownPaths(resource.inputs).length);
+  const unknownValues = unknown.reduce((sum, count) => sum + count, 0);
+  if (unknownValues > 0) {
+    lines.push("");
+    lines.push(
+      `Values ${KNOWN_AFTER_UP}: ${unknownValues} input values of ${unknown.filter(Boolean).length} resources are computed by resources this stack creates (a first preview); plan with --known-outputs to see them as after up.`,
+    );
   }
   lines.push("");
   lines.push(...renderRisk(summarizeRisk(result.resources)));
@@ -82,8 +91,10 @@ export function renderTree(resources: PlannedResource[]): string[] {
   const lines: string[] = [];
   const walk = (resource: PlannedResource, prefix: string, branch: string, childPrefix: string): void => {
     const kids = children.get(resource.urn) ?? [];
+    const unknown = unknownPaths(resource.inputs);
     const flags = [
       resource.protect ? "protected" : "",
+      unknown.length > 0 ? `${unknown.join(", ")} ${KNOWN_AFTER_UP}` : "",
       !resource.custom && kids.length > 0 ? `${countDescendants(resource.urn, children)} resources` : "",
     ]
       .filter(Boolean)

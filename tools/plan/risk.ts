@@ -1,5 +1,6 @@
 import { classifyResourceType } from "../plan-summary/classify";
 import type { PlannedResource } from "./model";
+import { isUnknownValue, KNOWN_AFTER_UP } from "./unknown-values";
 
 /**
  * The plan's risk summary: what a reviewer checks first. Pure; the classes come from the same
@@ -42,7 +43,9 @@ export function summarizeRisk(resources: PlannedResource[]): RiskSummary {
     if (kind === "identity") {
       summary.identity.count++;
       if (typeof inputs.role === "string" && typeof inputs.member === "string") {
-        summary.identity.grants.push(`${inputs.role} → ${inputs.member}`);
+        // Unknown members are distinct members, not one: keep them apart by resource.
+        const member = isUnknownValue(inputs.member) ? `${KNOWN_AFTER_UP} (${resource.urn})` : inputs.member;
+        summary.identity.grants.push(`${inputs.role} → ${member}`);
       }
     } else if (kind === "network") {
       summary.network.count++;

@@ -15,7 +15,7 @@ import {
   isGoogleServiceAgent,
 } from "../lib/iam";
 import { type PlatformRule, type StackCheckInput, schema, stackRule } from "../lib/rule";
-import { failClosedMessage, tryKnown } from "../lib/unknown";
+import { deferrableUnknown, hiddenUnknownMessage, tryKnown } from "../lib/unknown";
 
 export const SERVICE_ACCOUNT = "gcp:serviceaccount/account:Account";
 export const CUSTOM_ROLE_TYPES: readonly string[] = [
@@ -98,8 +98,11 @@ function memberKey(member: string): string {
 
 /** Reads every grant, account and custom role of the stack into one graph. */
 export function reachGraph(input: StackCheckInput<object>): ReachGraph {
+  // An unknown that a resource of the stack computes waits for `up`, where the engine checks the
+  // stack again with every value known; one that nothing computes fails closed.
   const failClosed = (resource: PolicyResource) => (path: string) => {
-    if (input.config.failClosedOnUnknown) input.report(failClosedMessage(path), resource.urn);
+    if (input.config.failClosedOnUnknown && !deferrableUnknown(resource, path))
+      input.report(hiddenUnknownMessage(path), resource.urn);
   };
   const customRoles = new Map<string, ReadonlySet<string>>();
   for (const resource of input.resources.filter((r) => CUSTOM_ROLE_TYPES.includes(r.type))) {

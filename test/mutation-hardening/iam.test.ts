@@ -368,7 +368,7 @@ describe("googleServiceAccountProblem with several prefixes", () => {
       "x@acme-a.iam.gserviceaccount.com.evil.com",
       "is neither a Google service agent nor a service account of a project (<name>@<project id>.iam.gserviceaccount.com)",
     ],
-    ...["cloudservices", "developer", "appspot"].flatMap((agent) => [
+    ...["cloudservices", "developer", "appspot"].flatMap((agent): [string, string][] => [
       [
         `x@evil${agent}.gserviceaccount.com`,
         "is neither a Google service agent nor a service account of a project (<name>@<project id>.iam.gserviceaccount.com)",

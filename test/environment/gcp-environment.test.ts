@@ -18,7 +18,7 @@ const baseArgs: GcpEnvironmentArgs = {
 };
 
 /** The value of an output once the mock runtime has resolved it. */
-function valueOf<T>(output: unknown): Promise<T> {
+function resolvedValue<T>(output: unknown): Promise<T> {
   return new Promise((resolve) => (output as pulumi.Output<T>).apply(resolve));
 }
 
@@ -141,7 +141,7 @@ describe("GcpEnvironment", () => {
     });
     // A Cloud KMS key's id is its resource name: the key ring's, then cryptoKeys/<name>.
     const key = get("payments-key").inputs;
-    expect(await valueOf(outputs.kmsKeyId)).toBe(`${key.keyRing}/cryptoKeys/${key.name}`);
+    expect(await resolvedValue(outputs.kmsKeyId)).toBe(`${key.keyRing}/cryptoKeys/${key.name}`);
   });
 
   it("sets a budget with 50/90/100% actual and 100% forecast thresholds, alerting the channels", async () => {
@@ -228,7 +228,7 @@ describe("GcpEnvironment", () => {
     });
     expect(resources.some((r) => r.type === "gcp:organizations/project:Project")).toBe(false);
     // The number of the adopted project, read with getProject: Google's numeric project number.
-    expect(await valueOf(outputs.projectNumber)).toMatch(/^[1-9][0-9]{11}$/);
+    expect(await resolvedValue(outputs.projectNumber)).toMatch(/^[1-9][0-9]{11}$/);
   });
 
   it.each([

@@ -181,6 +181,7 @@ describe("grantsOf: every family, exact grants", () => {
           "OWNER:user-o@a.com",
           "WRITER:project-editors-1",
           "allAuthenticatedUsers",
+          ":group-g@a.com",
         ],
         predefinedAcl: "publicRead",
       }),
@@ -189,6 +190,7 @@ describe("grantsOf: every family, exact grants", () => {
         { role: "READER", member: "allUsers", where: "roleEntities[0]" },
         { role: "OWNER", member: "user:o@a.com", where: "roleEntities[1]" },
         { role: "", member: "allAuthenticatedUsers", where: "roleEntities[3]" },
+        { role: "", member: "group:g@a.com", where: "roleEntities[4]" },
         { role: "READER", member: "allUsers", where: "predefinedAcl" },
       ],
     });
@@ -210,9 +212,14 @@ describe("grantsOf: every family, exact grants", () => {
   });
 
   it("a type that grants nothing has no grants", () => {
-    expect(grantsOf("gcp:storage/bucket:Bucket", { member: "allUsers", entity: "allUsers" })).toEqual({
-      grants: [],
-    });
+    expect(
+      grantsOf("gcp:storage/bucket:Bucket", {
+        member: "allUsers",
+        entity: "allUsers",
+        predefinedAcl: "publicRead",
+        roleEntities: ["READER:allUsers"],
+      }),
+    ).toEqual({ grants: [] });
   });
 });
 
@@ -225,6 +232,7 @@ describe("aclEntityToMember", () => {
     ["group-g@b.com", "group:g@b.com"],
     ["domain-b.com", "domain:b.com"],
     ["user-", undefined],
+    ["user-a@b.com\nallUsers", undefined],
     ["project-owners-123", undefined],
     ["xuser-a@b.com", undefined],
     ["", undefined],
@@ -263,6 +271,8 @@ describe("parseMember", () => {
       },
     ],
     ["nocolon", { kind: "unknown", id: "nocolon" }],
+    [":x@b.com", { kind: "", id: "x@b.com", domain: "b.com" }],
+    ["user:@b.com", { kind: "user", id: "@b.com", domain: "b.com" }],
   ])("%s", (member, parsed) => {
     expect(parseMember(member)).toEqual(parsed);
   });
@@ -301,6 +311,10 @@ describe("domainAllowed with several entries", () => {
     ["", false],
   ])("%s → %s", (domain, expected) => {
     expect(domainAllowed(domain, allowed)).toBe(expected);
+  });
+
+  it("only a leading @ is dropped from an entry", () => {
+    expect(domainAllowed("xacme.com", ["x@acme.com"])).toBe(false);
   });
 
   it("an empty allow-list allows nothing", () => {
@@ -343,6 +357,28 @@ describe("googleServiceAccountProblem with several prefixes", () => {
       "belongs to project gcp-sa-x.iam.gserviceaccount.com.evil, whose id does not start with an allowed prefix (acme-, Partner-)",
     ],
     [
+      "xservice-42@compute-system.iam.gserviceaccount.com",
+      "belongs to project compute-system, whose id does not start with an allowed prefix (acme-, Partner-)",
+    ],
+    [
+      "service-42x@compute-system.iam.gserviceaccount.com",
+      "belongs to project compute-system, whose id does not start with an allowed prefix (acme-, Partner-)",
+    ],
+    [
+      "x@acme-a.iam.gserviceaccount.com.evil.com",
+      "is neither a Google service agent nor a service account of a project (<name>@<project id>.iam.gserviceaccount.com)",
+    ],
+    ...["cloudservices", "developer", "appspot"].flatMap((agent): [string, string][] => [
+      [
+        `x@evil${agent}.gserviceaccount.com`,
+        "is neither a Google service agent nor a service account of a project (<name>@<project id>.iam.gserviceaccount.com)",
+      ],
+      [
+        `x@${agent}.gserviceaccount.com.evil`,
+        "is neither a Google service agent nor a service account of a project (<name>@<project id>.iam.gserviceaccount.com)",
+      ],
+    ]),
+    [
       "x@other.gserviceaccount.com",
       "is neither a Google service agent nor a service account of a project (<name>@<project id>.iam.gserviceaccount.com)",
     ],
@@ -360,6 +396,30 @@ describe("googleServiceAccountProblem with several prefixes", () => {
     ],
   ])("%s → %s", (email, problem) => {
     expect(googleServiceAccountProblem(email, prefixes)).toBe(problem);
+  });
+
+  // Google's service-agent projects: service-<number>@ in one of them is an account Google manages.
+  it.each([
+    "compute-system",
+    "container-engine-robot",
+    "gs-project-accounts",
+    "dataflow-service-producer-prod",
+    "serverless-robot-prod",
+    "containerregistry",
+    "cloud-tpu",
+    "dataproc-accounts",
+    "cloudcomposer-accounts",
+    "cloud-redis",
+    "cloud-filer",
+    "gcf-admin-robot",
+    "firebase-rules",
+    "sourcerepo-service-accounts",
+    "cloud-ml.google.com",
+    "genomics-api.google.com",
+  ])("service-<number>@%s is a service agent", (project) => {
+    expect(
+      googleServiceAccountProblem(`service-123456789012@${project}.iam.gserviceaccount.com`, []),
+    ).toBeUndefined();
   });
 
   it("an empty prefix allows no project; with only empty prefixes none is configured", () => {

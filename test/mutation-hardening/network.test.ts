@@ -3,13 +3,12 @@
  * violation lists, plus the address-space and port helpers at their boundaries.
  */
 import { describe, expect, it } from "vitest";
-import { catalog } from "../../policies/profiles";
-import { isWorldRange, parsePortRange, tooWideAllow } from "../../policies/rules/network";
+import { isWorldRange, networkRules, parsePortRange, tooWideAllow } from "../../policies/rules/network";
 import { type FakeResource, ruleNamed, runResource } from "../policies/harness";
 
-const rules = catalog();
-const worldIngress = ruleNamed(rules, "firewall-no-world-ingress");
-const noDefaultNetwork = ruleNamed(rules, "network-no-default-or-auto-mode");
+// The rules as the pack declares them, without loading the whole catalog (mutation runs re-import it).
+const worldIngress = ruleNamed(networkRules, "firewall-no-world-ingress");
+const noDefaultNetwork = ruleNamed(networkRules, "network-no-default-or-auto-mode");
 
 const FIREWALL = "gcp:compute/firewall:Firewall";
 const POLICY_RULE = "gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule";

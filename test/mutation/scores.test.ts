@@ -17,7 +17,7 @@ const mutant = (id: string, status: string, extra: Partial<ReportMutant> = {}): 
   status,
   mutatorName: "EqualityOperator",
   replacement: "i <= n",
-  location: at(2, 2, 7),
+  location: at(2, 3, 8),
   ...extra,
 });
 
@@ -80,10 +80,10 @@ describe("scoreFiles", () => {
 });
 
 describe("originalText", () => {
-  it("reads one line or several, columns 0-based and end-exclusive", () => {
-    expect(originalText(SOURCE, at(2, 2, 7))).toBe("i < n");
-    expect(originalText(SOURCE, at(1, 4, 4, 3))).toBe(":\n  i < n;\n  do");
-    expect(originalText(SOURCE, at(2, 2, 3, 3))).toBe("i < n;\n  d");
+  it("reads one line or several, columns 1-based and end-exclusive (as Stryker's report)", () => {
+    expect(originalText(SOURCE, at(2, 3, 8))).toBe("i < n");
+    expect(originalText(SOURCE, at(1, 5, 5, 3))).toBe(":\n  i < n;\n  do");
+    expect(originalText(SOURCE, at(2, 3, 4, 3))).toBe("i < n;\n  d");
   });
 });
 

@@ -29,4 +29,35 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     reason:
       "each character becomes a dash instead of each run, and the next replace collapses runs of dashes",
   },
+  {
+    file: "policies/lib/iam.ts",
+    mutatorName: "ArrayDeclaration",
+    original: "[]",
+    replacement: '["Stryker was here"]',
+    reason:
+      "a string in place of an empty list of bindings, dataset accesses or role entities yields no member and no grant either",
+  },
+  {
+    file: "policies/lib/iam.ts",
+    mutatorName: "StringLiteral",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    reason:
+      'in `props.entity ?? ""`: any text without an entity prefix reads as no member, like the empty string',
+  },
+  {
+    file: "policies/lib/iam.ts",
+    mutatorName: "ConditionalExpression",
+    original: "colon >= 0",
+    replacement: "true",
+    reason:
+      "without a colon, indexOf is -1 and text.slice(-1 + 1) is the whole text, as the other branch gives",
+  },
+  {
+    file: "policies/lib/iam.ts",
+    mutatorName: "Regex",
+    original: "/^(.+)\\.iam\\.gserviceaccount\\.com$/",
+    replacement: "/(.+)\\.iam\\.gserviceaccount\\.com$/",
+    reason: "`(.+)` already starts at the first character: the leftmost match is the anchored one",
+  },
 ];

@@ -34,15 +34,15 @@ export interface FileScore {
   score: number;
 }
 
-/** The text a mutant replaces: `location` is 1-based lines and 0-based columns, end exclusive. */
+/** The text a mutant replaces: `location` has 1-based lines and columns (the report schema's), end exclusive. */
 export function originalText(source: string, location: ReportMutant["location"]): string {
   const lines = source.split("\n");
   const { start, end } = location;
-  if (start.line === end.line) return lines[start.line - 1].slice(start.column, end.column);
+  if (start.line === end.line) return lines[start.line - 1].slice(start.column - 1, end.column - 1);
   return [
-    lines[start.line - 1].slice(start.column),
+    lines[start.line - 1].slice(start.column - 1),
     ...lines.slice(start.line, end.line - 1),
-    lines[end.line - 1].slice(0, end.column),
+    lines[end.line - 1].slice(0, end.column - 1),
   ].join("\n");
 }
 

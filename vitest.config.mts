@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Commands and the policy pack run compiled (dist/), as users run them: build when stale.
+    globalSetup: ["test/helpers/global-setup.ts"],
     // Pulumi's runtime keeps global state (mocks, config, the stack resource): each file runs in its
     // own process so suites cannot leak registrations into each other.
     pool: "forks",

@@ -1,9 +1,20 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { CiIdentity, type ExpectedClaims, ProductCiIdentity } from "../components/ci-identity";
+import {
+  CiIdentity,
+  type ExpectedClaims,
+  ProductCiIdentity,
+} from "../components/ci-identity";
 import type { Tier } from "../components/environment/tiers";
 import type { CiConfig } from "./config/ci";
 
 export interface CiOutputs {
+  /** The pool, as product teams' programs reference it (`poolFromPlatformStack`). */
+  pool: {
+    name: pulumi.Output<string>;
+    organizationId: string;
+    deployRef: string;
+    trustedRepositoryIds: string[];
+  };
   /** `workload_identity_provider` of google-github-actions/auth. */
   workloadIdentityProvider: pulumi.Output<string>;
   previewServiceAccount: pulumi.Output<string>;
@@ -65,6 +76,12 @@ export function defineCiIdentities(
     };
   }
   return {
+    pool: {
+      name: identity.poolName,
+      organizationId: identity.organizationId,
+      deployRef: identity.deployRef,
+      trustedRepositoryIds: [...identity.trustedRepositoryIds],
+    },
     workloadIdentityProvider: identity.providerName,
     previewServiceAccount: identity.previewServiceAccountEmail,
     deployServiceAccount: identity.deployServiceAccountEmail,

@@ -18,6 +18,8 @@ export interface PlatformOutputs {
   environments: Record<string, EnvironmentOutputs>;
   /** Workload Identity pool, preview/deploy identities and the claims they expect. */
   ci?: CiOutputs;
+  // notificationChannels: the on-call routing (components/oncall) exports the channels teams' alert
+  // policies notify here. These outputs are a contract with product teams: docs/stack-outputs.md.
 }
 
 /**

@@ -14,7 +14,7 @@ export interface StackPlan {
 
 /** Runs the stack program under mocks with a validated config and collects its resources. */
 export async function planStackInput(input: StackInput): Promise<StackPlan> {
-  const { resources } = await runUnderMocks({
+  const { resources, stackOutputs } = await runUnderMocks({
     project: PROJECT_NAME,
     stack: input.stack,
     config: input.loaded.engineConfig,
@@ -22,7 +22,13 @@ export async function planStackInput(input: StackInput): Promise<StackPlan> {
     program: () => definePlatform(input.loaded.config),
   });
   return {
-    result: { stack: input.stack, project: PROJECT_NAME, resources, summary: summarize(resources) },
+    result: {
+      stack: input.stack,
+      project: PROJECT_NAME,
+      resources,
+      summary: summarize(resources),
+      outputs: stackOutputs,
+    },
     loaded: input.loaded,
     stackFile: input.stackFile,
   };

@@ -6,15 +6,21 @@ import { loadStackInput } from "./input";
 import type { StackPlan } from "./plan";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--stack-file PATH] [--json FILE] [--markdown FILE]
+       npx platform-plan --stack <name> [...]     (in a product team's Pulumi project)
 
 Plans a stack offline: validates its config, runs the stack program under Pulumi's mock runtime,
 runs the policy pack over the engine protocol, and prints the resource tree, counts by type, a risk
-summary and every policy violation.
+summary, the stack outputs and every policy violation. In a team's folder it plans the program of
+that folder's Pulumi.yaml with the shipped policy pack and the tier's profile.
 
   --stack NAME        stack to plan (dev, staging, prod, or any name with --stack-file)
   --stack-file PATH   plan this stack config file instead of stacks/Pulumi.<stack>.yaml
   --json FILE         also write the plan as JSON
   --markdown FILE     also write the plan as a Markdown pull-request comment
+  --outputs FILE      also write the stack outputs (what a StackReference to this stack reads)
+  --stack-outputs F   planned outputs of a stack the program references (repeatable; default
+                      stack-outputs/*.json); team projects only
+  --tier TIER         policy profile of a team's stack not named dev, staging or prod
   --policy-config F   policy pack config (default policies/config/<stack>.json, else <tier>.json)
   --skip-policy       plan without running the policy pack
   --help              show this text
@@ -26,6 +32,9 @@ export interface CliArguments {
   stackFile?: string;
   json?: string;
   markdown?: string;
+  outputs?: string;
+  stackOutputs?: string[];
+  tier?: string;
   policyConfig?: string;
   skipPolicy: boolean;
 }
@@ -39,6 +48,9 @@ export function parseCliArguments(argv: string[]): CliArguments | "help" {
       "stack-file": { type: "string" },
       json: { type: "string" },
       markdown: { type: "string" },
+      outputs: { type: "string" },
+      "stack-outputs": { type: "string", multiple: true },
+      tier: { type: "string" },
       "policy-config": { type: "string" },
       "skip-policy": { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -54,6 +66,9 @@ export function parseCliArguments(argv: string[]): CliArguments | "help" {
     stackFile: values["stack-file"] as string | undefined,
     json: values.json as string | undefined,
     markdown: values.markdown as string | undefined,
+    outputs: values.outputs as string | undefined,
+    stackOutputs: values["stack-outputs"] as unknown as string[] | undefined,
+    tier: values.tier as string | undefined,
     policyConfig: values["policy-config"] as string | undefined,
     skipPolicy: values["skip-policy"] === true,
   };
@@ -66,26 +81,18 @@ export async function main(argv: string[]): Promise<number> {
       console.log(USAGE);
       return 0;
     }
-    for (const file of [args.json, args.markdown]) if (file) checkWritableDirectory(file);
-    const input = loadStackInput({ stack: args.stack, stackFile: args.stackFile });
-    // Start the policy pack first: its process starts (and ts-node type-checks it) on the other
-    // core while this one loads Pulumi and runs the program. Modules load in that order on purpose.
-    const { startPolicyCheck } = require("./policy") as typeof import("./policy");
-    const policy = args.skipPolicy ? undefined : startPolicyCheck(input, { configFile: args.policyConfig });
-    const { planStackInput } = require("./plan") as typeof import("./plan");
+    for (const file of [args.json, args.markdown, args.outputs]) if (file) checkWritableDirectory(file);
+    const { isPlatformRepository } = require("./project") as typeof import("./project");
+    const plan = isPlatformRepository() ? await planPlatform(args) : await planTeamProject(args);
     const { renderPlanText } = require("./report") as typeof import("./report");
     const { renderPlanMarkdown } = require("../plan-summary") as typeof import("../plan-summary");
-    let plan: StackPlan;
-    try {
-      plan = await planStackInput(input);
-    } catch (error) {
-      await policy?.cancel();
-      throw error;
-    }
-    if (policy) plan.result.policy = await policy.finish(plan);
     console.log(renderPlanText(plan.result));
     if (args.json) writeOutput(args.json, `${JSON.stringify(plan.result, null, 2)}\n`);
     if (args.markdown) writeOutput(args.markdown, renderPlanMarkdown(plan.result, { stack: args.stack }));
+    if (args.outputs) {
+      const { stack, project, outputs } = plan.result;
+      writeOutput(args.outputs, `${JSON.stringify({ stack, project, outputs }, null, 2)}\n`);
+    }
     const mandatory =
       plan.result.policy?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
     return mandatory > 0 ? 1 : 0;
@@ -101,6 +108,55 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** The platform's own stacks (stacks/Pulumi.<stack>.yaml), config validated by the platform's schema. */
+async function planPlatform(args: CliArguments): Promise<StackPlan> {
+  if (args.stackOutputs || args.tier)
+    throw new UserInputError([
+      `command line: ${args.stackOutputs ? "--stack-outputs" : "--tier"}: expected only in a team's project (the platform's stacks read no other stack and name their tier), found it in the platform repository`,
+    ]);
+  const input = loadStackInput({ stack: args.stack, stackFile: args.stackFile });
+  // Start the policy pack first: its process starts on the other core while this one loads Pulumi
+  // and runs the program. Modules load in that order on purpose.
+  const { startPolicyCheck } = require("./policy") as typeof import("./policy");
+  const policy = args.skipPolicy ? undefined : startPolicyCheck(input, { configFile: args.policyConfig });
+  const { planStackInput } = require("./plan") as typeof import("./plan");
+  let plan: StackPlan;
+  try {
+    plan = await planStackInput(input);
+  } catch (error) {
+    await policy?.cancel();
+    throw error;
+  }
+  if (policy) plan.result.policy = await policy.finish(plan);
+  return plan;
+}
+
+/**
+ * A team's project in the current folder: its Pulumi.yaml `main` under mocks, with the policy pack
+ * shipped in this package and the profile of the stack's tier.
+ */
+async function planTeamProject(args: CliArguments): Promise<{ result: StackPlan["result"] }> {
+  const { loadProjectInput, readStackOutputsFiles, tierFor } =
+    require("./project") as typeof import("./project");
+  const input = loadProjectInput({ stack: args.stack, stackFile: args.stackFile });
+  const planned = readStackOutputsFiles(args.stackOutputs);
+  const tier = tierFor(args.stack, args.tier, planned);
+  const { startPolicyCheck, SHIPPED_PACK_ROOT } = require("./policy") as typeof import("./policy");
+  const policy = args.skipPolicy
+    ? undefined
+    : startPolicyCheck({ ...input, tier }, { configFile: args.policyConfig, root: SHIPPED_PACK_ROOT });
+  const { planProject } = require("./project-plan") as typeof import("./project-plan");
+  let result: StackPlan["result"];
+  try {
+    result = await planProject(input, planned);
+  } catch (error) {
+    await policy?.cancel();
+    throw error;
+  }
+  if (policy) result.policy = await policy.finish({ result });
+  return { result };
 }
 
 /** Fails before planning, not after, when an output file's folder is missing or read-only. */

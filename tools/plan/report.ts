@@ -53,7 +53,9 @@ export function renderOutputs(outputs: StackOutputs): string[] {
       Array.isArray(value) &&
       value.some((_, index) => hasMarkedPrefix(`${path}[${index}]`, unknown, secret))
     )
-      value.forEach((item, index) => visit(item, `${path}[${index}]`));
+      value.forEach((item, index) => {
+        visit(item, `${path}[${index}]`);
+      });
     else lines.push(`  ${path} = ${typeof value === "string" ? value : JSON.stringify(value)}`);
   };
   visit(outputs.values, "");

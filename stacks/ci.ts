@@ -53,7 +53,10 @@ export function defineCiIdentities(
     github: { name: ci.github.organization, id: ci.github.organizationId },
     repository: ci.platformRepository,
     deployEnvironment: ci.deployEnvironment ?? tier,
-    trustedRepositories: ci.productRepositories.map(({ name, id }) => ({ name, id })),
+    trustedRepositories: [...ci.productRepositories, ...ci.teamManagedRepositories].map(({ name, id }) => ({
+      name,
+      id,
+    })),
     projects,
     stateBackend: { bucket: ci.state.bucket, secretsKeyId: ci.state.secretsKey },
   });

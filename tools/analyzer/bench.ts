@@ -131,7 +131,8 @@ async function runChild(setupFile: string): Promise<PolicyThroughput> {
   const run = promisify(execFile);
   const { stdout } = await run(
     process.execPath,
-    ["--require", "tsx/cjs", __filename, `--measure=${setupFile}`],
+    // Compiled (dist/) it runs on plain node; from the sources, through tsx.
+    [...(__filename.endsWith(".ts") ? ["--require", "tsx/cjs"] : []), __filename, `--measure=${setupFile}`],
     {
       maxBuffer: 16 * 1024 * 1024,
     },

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { accessSync, constants, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserInputError } from "../../stacks/config/errors";

@@ -101,17 +101,29 @@ export async function runUnderMocks<T>(options: MockRunOptions<T>): Promise<Mock
 
   let outputs: T | undefined;
   const restoreStacks = cheapStackTraces();
+  // A failed registration whose promise nobody awaits (an input that could not be resolved) is an
+  // unhandled rejection; the language host turns it into a failed preview, and so does the plan.
+  // Outputs waiting on it never resolve, so the run stops at the first one.
+  let onUnhandled: (reason: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    onUnhandled = reject;
+  });
+  process.on("unhandledRejection", onUnhandled);
   try {
-    await pulumi.runtime.runInPulumiStack(async () => {
-      outputs = await options.program();
-      return outputs as Record<string, unknown> | undefined;
-    });
-    await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+    const completed = (async () => {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        outputs = await options.program();
+        return outputs as Record<string, unknown> | undefined;
+      });
+      await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+    })();
+    await Promise.race([completed, failed]);
   } catch (error) {
     // Whatever the program made of the failed read, the cause is the missing reference.
     if (missingReferences.length > 0) throw new MissingStackReferenceError(missingReferences[0]);
     throw error;
   } finally {
+    process.removeListener("unhandledRejection", onUnhandled);
     restoreStacks();
   }
   return { resources: recorded, outputs: outputs as T, stackOutputs };

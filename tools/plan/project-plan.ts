@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { UserInputError } from "../../stacks/config/errors";
 import { MissingStackReferenceError, runUnderMocks, wireOutputs } from "./mock-runtime";
 import type { PlanResult } from "./model";
@@ -42,7 +43,7 @@ export async function planProject(input: ProjectInput, planned: PlannedStackOutp
     if (error instanceof MissingStackReferenceError) {
       const [project, stack] = error.stackName.split("/").slice(-2);
       throw new UserInputError([
-        `${input.program}: StackReference ${JSON.stringify(error.stackName)}: expected planned outputs of stack ${stack ?? "?"} of project ${project ?? "?"} (--stack-outputs FILE, or stack-outputs/*.json: the platform repository's \`npm run plan -- --stack ${stack ?? "<stack>"} --outputs FILE\`), found ${planned.length === 0 ? "no outputs file" : planned.map((p) => `${p.project}/${p.stack} in ${p.file}`).join(", ")}`,
+        `${path.relative(process.cwd(), input.program) || input.program}: StackReference ${JSON.stringify(error.stackName)}: expected planned outputs of stack ${stack ?? "?"} of project ${project ?? "?"} (--stack-outputs FILE, or stack-outputs/*.json: the platform repository's \`npm run plan -- --stack ${stack ?? "<stack>"} --outputs FILE\`), found ${planned.length === 0 ? "no outputs file" : planned.map((p) => `${p.project}/${p.stack} in ${p.file}`).join(", ")}`,
       ]);
     }
     throw error;

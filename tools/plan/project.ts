@@ -192,7 +192,7 @@ export function readStackOutputsFiles(
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new UserInputError([
-        `${file}: ${issue.path.join(".") || "(top level)"}: expected ${issue.path.length === 0 ? "an object" : issue.message.replace(/^Invalid input: expected /, "")}, found ${describeValue(issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown>)?.[key], data))}`,
+        `${file}: ${issue.path.join(".") || "(top level)"}: expected ${issue.path.length === 0 ? "an object" : issue.code === "invalid_type" ? issue.expected : issue.message}, found ${describeValue(issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown>)?.[key], data))}`,
       ]);
     }
     return { file, ...parsed.data };

@@ -104,10 +104,15 @@ export async function runUnderMocks<T>(options: MockRunOptions<T>): Promise<Mock
   // A failed registration whose promise nobody awaits (an input that could not be resolved) is an
   // unhandled rejection; the language host turns it into a failed preview, and so does the plan.
   // Outputs waiting on it never resolve, so the run stops at the first one.
-  let onUnhandled: (reason: unknown) => void = () => {};
+  const unhandled: unknown[] = [];
+  let rejectRun: (reason: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
-    onUnhandled = reject;
+    rejectRun = reject;
   });
+  const onUnhandled = (reason: unknown) => {
+    unhandled.push(reason);
+    rejectRun(reason);
+  };
   process.on("unhandledRejection", onUnhandled);
   try {
     const completed = (async () => {
@@ -118,6 +123,9 @@ export async function runUnderMocks<T>(options: MockRunOptions<T>): Promise<Mock
       await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
     })();
     await Promise.race([completed, failed]);
+    // A registration that failed at the end of the run is reported a few turns later.
+    for (let turn = 0; turn < 3 && unhandled.length === 0; turn++) await new Promise(setImmediate);
+    if (unhandled.length > 0) throw unhandled[0];
   } catch (error) {
     // Whatever the program made of the failed read, the cause is the missing reference.
     if (missingReferences.length > 0) throw new MissingStackReferenceError(missingReferences[0]);

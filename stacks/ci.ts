@@ -1,9 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import {
-  CiIdentity,
-  type ExpectedClaims,
-  ProductCiIdentity,
-} from "../components/ci-identity";
+import { CiIdentity, type ExpectedClaims, ProductCiIdentity } from "../components/ci-identity";
 import type { Tier } from "../components/environment/tiers";
 import type { CiConfig } from "./config/ci";
 

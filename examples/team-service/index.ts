@@ -1,5 +1,5 @@
+import { ProductCiIdentity, poolFromPlatformStack } from "@acme/platform/components/ci-identity";
 import * as pulumi from "@pulumi/pulumi";
-import { poolFromPlatformStack, ProductCiIdentity } from "@acme/platform/components/ci-identity";
 
 const config = new pulumi.Config();
 const github = config.requireObject<{ organizationId: string }>("github");
@@ -9,22 +9,22 @@ const environmentName = config.require("environment");
 // Everything this stack needs from the platform comes from the platform stack's documented outputs.
 const platform = new pulumi.StackReference(config.require("platformStack"));
 const environment = platform
-    .requireOutput("environments")
-    .apply((environments) => environments[environmentName] as { projectId: string; networkSelfLink: string });
+  .requireOutput("environments")
+  .apply((environments) => environments[environmentName] as { projectId: string; networkSelfLink: string });
 
 // The identity this repository's deploy workflow uses: jobs in the `dev` GitHub environment on main,
 // started by a push, through the platform's pool.
 const deployIdentity = new ProductCiIdentity("team-service", {
-    pool: poolFromPlatformStack(platform, { organizationId: github.organizationId }),
-    project: environment.projectId,
-    repository,
-    environments: ["dev"],
-    roles: ["roles/run.developer", "roles/artifactregistry.writer"],
+  pool: poolFromPlatformStack(platform, { organizationId: github.organizationId }),
+  project: environment.projectId,
+  repository,
+  environments: ["dev"],
+  roles: ["roles/run.developer", "roles/artifactregistry.writer"],
 });
 
 export const projectId = environment.projectId;
 export const networkSelfLink = environment.networkSelfLink;
 export const workloadIdentityProvider = platform
-    .requireOutput("ci")
-    .apply((ci) => (ci as { workloadIdentityProvider: string }).workloadIdentityProvider);
+  .requireOutput("ci")
+  .apply((ci) => (ci as { workloadIdentityProvider: string }).workloadIdentityProvider);
 export const deployServiceAccount = deployIdentity.deployServiceAccountEmail;

@@ -89,11 +89,15 @@ export const ciConfigSchema = z
     const ids = [ci.platformRepository.id, ...ci.productRepositories.map((repo) => repo.id)];
     const names = [ci.platformRepository.name, ...ci.productRepositories.map((repo) => repo.name)];
     ci.teamManagedRepositories.forEach((repo, index) => {
-      if (ids.includes(repo.id) || ci.teamManagedRepositories.findIndex((other) => other.id === repo.id) !== index)
+      if (
+        ids.includes(repo.id) ||
+        ci.teamManagedRepositories.findIndex((other) => other.id === repo.id) !== index
+      )
         ctx.addIssue({
           code: "custom",
           path: ["teamManagedRepositories", index, "id"],
-          message: "a repository id listed only once (not also under platformRepository or productRepositories)",
+          message:
+            "a repository id listed only once (not also under platformRepository or productRepositories)",
         });
     });
     ci.productRepositories.forEach((repo, index) => {

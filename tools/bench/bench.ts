@@ -97,10 +97,19 @@ interface Verdict {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { runs: { type: "string", default: "5" }, quick: { type: "boolean" } },
+    options: {
+      runs: { type: "string", default: "5" },
+      // Runs of the 200-environment cases and of the throughput (each takes far longer).
+      "large-runs": { type: "string", default: "3" },
+      stacks: { type: "string", default: "dev,staging,prod" },
+      sizes: { type: "string", default: "10,50,200" },
+      quick: { type: "boolean" },
+    },
   });
   const runs = Math.max(1, Number(values.runs));
-  const sizes = values.quick ? [10, 50] : [10, 50, 200];
+  const largeRuns = Math.max(1, Number(values["large-runs"]));
+  const stacks = values.stacks.split(",").filter(Boolean);
+  const sizes = values.quick ? [10, 50] : values.sizes.split(",").filter(Boolean).map(Number);
   const scratch = mkdtempSync(join(tmpdir(), "platform-bench-"));
   const verdicts: Verdict[] = [];
   console.log(`Offline plan benchmark: ${runs} runs per case, median wall time from process spawn to exit.`);
@@ -114,7 +123,7 @@ async function main(): Promise<void> {
   );
   printRow(COLUMNS);
   try {
-    for (const stack of ["dev", "staging", "prod"]) {
+    for (const stack of stacks) {
       const plan = await againstFloor(["plan", stack], runs);
       const planRatio = report(`stack ${stack}, no policy pack`, plan);
       const full = await againstFloor(["cli", stack], runs);
@@ -143,7 +152,7 @@ async function main(): Promise<void> {
       );
       report(`generated org, ${size} env, no policy pack`, plan);
       if (size >= 200) {
-        const full = await againstFloor(["cli", `generated-${size}`, file], Math.min(runs, 3));
+        const full = await againstFloor(["cli", `generated-${size}`, file], largeRuns);
         report(`generated org, ${size} env, with the policy pack`, full);
         const peak = Math.max(plan.peakMb, full.peakMb);
         verdicts.push({
@@ -154,7 +163,7 @@ async function main(): Promise<void> {
         });
       }
     }
-    verdicts.push(...(await policyPack(scratch, values.quick ? 1 : Math.min(runs, 3), runs)));
+    verdicts.push(...(await policyPack(scratch, values.quick ? 1 : largeRuns, runs)));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -194,7 +203,7 @@ async function policyPack(scratch: string, throughputRuns: number, startRuns: nu
   const { planStack } = require("../plan/plan") as typeof import("../plan/plan");
   const plan = await planStack({ stack: `generated-${environments}`, stackFile: file });
   const rates: number[] = [];
-  for (let index = 0; index < Math.max(throughputRuns, 3); index++) {
+  for (let index = 0; index < throughputRuns; index++) {
     const measured = await measurePolicyThroughput({
       resources: plan.result.resources,
       packDir: "policies",

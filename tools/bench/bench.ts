@@ -146,10 +146,7 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       const file = join(scratch, `Pulumi.generated-${size}.yaml`);
       writeFileSync(file, generateOrganization(size));
-      const plan = await againstFloor(
-        ["plan", `generated-${size}`, file],
-        size >= 200 ? Math.min(runs, 3) : runs,
-      );
+      const plan = await againstFloor(["plan", `generated-${size}`, file], size >= 200 ? largeRuns : runs);
       report(`generated org, ${size} env, no policy pack`, plan);
       if (size >= 200) {
         const full = await againstFloor(["cli", `generated-${size}`, file], largeRuns);

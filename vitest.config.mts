@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // Real third-party tools (Debian packages unpacked into .tools/), fetched when missing.
-    globalSetup: ["test/debian-tools.setup.ts"],
+    // Commands and the policy pack run compiled (dist/), as users run them: build when stale. Real
+    // third-party tools (Debian packages unpacked into .tools/) are fetched when missing.
+    globalSetup: ["test/helpers/global-setup.ts", "test/debian-tools.setup.ts"],
     // Pulumi's runtime keeps global state (mocks, config, the stack resource): each file runs in its
     // own process so suites cannot leak registrations into each other.
     pool: "forks",

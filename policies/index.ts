@@ -9,9 +9,10 @@ import { join } from "node:path";
 import { PolicyPack } from "@pulumi/policy";
 import { ExemptionRegisterError, isoDay, loadExemptions } from "./exemptions";
 import { buildPolicies, type PackState, platformRules } from "./lib/pack";
+import { packDirectory } from "./lib/pack-dir";
 import type { RegisterState } from "./rules/exemptions";
 
-const REGISTER_FILE = join(__dirname, "exemptions.yaml");
+const REGISTER_FILE = join(packDirectory(__dirname, 0), "exemptions.yaml");
 
 function readRegister(knownPolicies: string[], securityPolicies: string[]): RegisterState {
   try {

@@ -30,6 +30,14 @@ function identityApis(
 }
 
 export interface CiOutputs {
+  /** The pool, as product teams' programs reference it (`poolFromPlatformStack`). */
+  pool: {
+    name: pulumi.Output<string>;
+    organizationId: string;
+    organizationName: string;
+    deployRef: string;
+    trustedRepositoryIds: string[];
+  };
   /** `workload_identity_provider` of google-github-actions/auth. */
   workloadIdentityProvider: pulumi.Output<string>;
   previewServiceAccount: pulumi.Output<string>;
@@ -73,7 +81,10 @@ export function defineCiIdentities(
       github: { name: ci.github.organization, id: ci.github.organizationId },
       repository: ci.platformRepository,
       deployEnvironment: ci.deployEnvironment ?? tier,
-      trustedRepositories: ci.productRepositories.map(({ name, id }) => ({ name, id })),
+      trustedRepositories: [...ci.productRepositories, ...ci.teamManagedRepositories].map(({ name, id }) => ({
+        name,
+        id,
+      })),
       projects,
       stateBackend: { bucket: ci.state.bucket, secretsKeyId: ci.state.secretsKey },
     },
@@ -102,6 +113,13 @@ export function defineCiIdentities(
     };
   }
   return {
+    pool: {
+      name: identity.poolName,
+      organizationId: identity.organizationId,
+      organizationName: identity.organizationName,
+      deployRef: identity.deployRef,
+      trustedRepositoryIds: [...identity.trustedRepositoryIds],
+    },
     workloadIdentityProvider: identity.providerName,
     previewServiceAccount: identity.previewServiceAccountEmail,
     deployServiceAccount: identity.deployServiceAccountEmail,

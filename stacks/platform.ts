@@ -20,7 +20,7 @@ export interface PlatformOutputs {
   environments: Record<string, EnvironmentOutputs>;
   /** Workload Identity pool, preview/deploy identities and the claims they expect. */
   ci?: CiOutputs;
-  /** Notification channel ids of the on-call receivers. */
+  /** Notification channel ids of the on-call receivers (a contract with product teams: docs/stack-outputs.md). */
   oncallChannels?: pulumi.Output<Record<string, string>>;
 }
 

@@ -252,9 +252,94 @@ export class CiIdentity extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * The platform's pool by reference, as a product team's own program knows it: from the platform
+ * stack's outputs (`ci.pool`, see `poolFromPlatformStack`) or by its full resource name.
+ */
+export interface WorkloadIdentityPoolRef {
+  /** Full resource name: `projects/<number>/locations/global/workloadIdentityPools/<id>`. */
+  name: pulumi.Input<string>;
+  /** The numeric GitHub organization id the pool pins (`repository_owner_id`). */
+  organizationId: string;
+  /** The GitHub organization's login: deploy identities pin `job_workflow_ref` under it. */
+  organizationName: string;
+  /** The branch deploys run from. Default: `refs/heads/main`, as the platform's CiIdentity. */
+  deployRef?: string;
+  /**
+   * Repository ids the pool's condition accepts (the platform stack's `ci.pool.trustedRepositoryIds`).
+   * When given, a repository outside it fails the preview: the pool would refuse its tokens.
+   */
+  trustedRepositoryIds?: pulumi.Input<string[]>;
+}
+
+/** The pool reference from the platform stack's documented outputs (`ci.pool`). */
+export function poolFromPlatformStack(
+  platform: pulumi.StackReference,
+  github: { organizationId: string; organizationName: string; deployRef?: string },
+): WorkloadIdentityPoolRef {
+  const pool = platform.requireOutput("ci").apply((ci) => (ci as { pool: PlatformPoolOutput }).pool);
+  return {
+    name: pool.apply((value) => value.name),
+    organizationId: github.organizationId,
+    organizationName: github.organizationName,
+    deployRef: github.deployRef,
+    trustedRepositoryIds: pool.apply((value) => value.trustedRepositoryIds),
+  };
+}
+
+/** `ci.pool` of the platform stack's outputs (stacks/ci.ts). */
+export interface PlatformPoolOutput {
+  name: string;
+  organizationId: string;
+  organizationName: string;
+  deployRef: string;
+  trustedRepositoryIds: string[];
+}
+
+const POOL_NAME = /^projects\/[0-9]+\/locations\/global\/workloadIdentityPools\/[a-z0-9-]{4,32}$/;
+
+interface ResolvedPool {
+  name: pulumi.Output<string>;
+  organizationId: string;
+  organizationName: string;
+  deployRef: string;
+}
+
+function resolvePool(pool: CiIdentity | WorkloadIdentityPoolRef, repositoryId: string): ResolvedPool {
+  if (pool instanceof CiIdentity) {
+    return {
+      name: pool.poolName,
+      organizationId: pool.organizationId,
+      organizationName: pool.organizationName,
+      deployRef: pool.deployRef,
+    };
+  }
+  const trusted = pool.trustedRepositoryIds;
+  const name = pulumi.all([pool.name, trusted ?? []]).apply(([poolName, ids]) => {
+    if (!POOL_NAME.test(poolName))
+      throw new Error(
+        `ProductCiIdentity: pool.name: expected projects/<number>/locations/global/workloadIdentityPools/<id>, found "${poolName}"`,
+      );
+    if (trusted !== undefined && !ids.includes(repositoryId))
+      throw new Error(
+        `ProductCiIdentity: repository.id: expected a repository the pool trusts (${ids.join(", ")}), found "${repositoryId}"; ask the platform team to add it to platform:ci.productRepositories`,
+      );
+    return poolName;
+  });
+  return {
+    name,
+    organizationId: pool.organizationId,
+    organizationName: pool.organizationName,
+    deployRef: pool.deployRef ?? DEFAULT_DEPLOY_REF,
+  };
+}
+
 export interface ProductCiIdentityArgs {
-  /** The platform's pool; it must trust `repository` (list it in `trustedRepositories`). */
-  pool: CiIdentity;
+  /**
+   * The platform's pool: the CiIdentity itself inside the platform's program, or a reference
+   * (full name, or `poolFromPlatformStack`) in a product team's program. It must trust `repository`.
+   */
+  pool: CiIdentity | WorkloadIdentityPoolRef;
   /** The team's environment project (`GcpEnvironment.projectId`): the identities and their roles live there. */
   project: pulumi.Input<string>;
   repository: GithubRepository;
@@ -280,7 +365,7 @@ export class ProductCiIdentity extends pulumi.ComponentResource {
     // Refuse unsafe input before anything is registered.
     validateProductArgs(name, args);
     super("platform:ci:ProductCiIdentity", name, {}, opts);
-    const pool = args.pool;
+    const pool = resolvePool(args.pool, args.repository.id);
     const hash = (text: string) => createHash("sha256").update(text).digest("hex");
     const deployWorkflow = jobWorkflowRef(
       pool.organizationName,
@@ -302,7 +387,7 @@ export class ProductCiIdentity extends pulumi.ComponentResource {
       this,
       `${name}-deploy-wif`,
       deploy,
-      pool.poolName,
+      pool.name,
       args.environments.map((environment) =>
         deployAttributeValue(args.repository.id, environment, pool.deployRef, deployWorkflow),
       ),
@@ -325,7 +410,7 @@ export class ProductCiIdentity extends pulumi.ComponentResource {
         this,
         `${name}-preview-wif`,
         preview,
-        pool.poolName,
+        pool.name,
         previewAttributeValues(args.repository.id, pool.deployRef),
       );
       grantProjectRoles(this, `${name}-preview`, args.project, preview.member, args.previewRoles);
@@ -509,7 +594,25 @@ function validateProductArgs(name: string, args: ProductCiIdentityArgs): void {
   );
   checkRoles(checks, "roles", args.roles);
   checkRoles(checks, "previewRoles", args.previewRoles);
-  if (args.repository && /^[1-9][0-9]*$/.test(args.repository.id ?? "")) {
+  if (!(args.pool instanceof CiIdentity)) {
+    checks.numericId("pool.organizationId", args.pool?.organizationId, "organization");
+    checks.organizationName("pool.organizationName", args.pool?.organizationName);
+    if (typeof args.pool?.name === "string")
+      checks.expect(
+        POOL_NAME.test(args.pool.name),
+        "pool.name",
+        "projects/<number>/locations/global/workloadIdentityPools/<id>",
+        args.pool.name,
+      );
+    const trusted = args.pool?.trustedRepositoryIds;
+    if (Array.isArray(trusted) && args.repository && /^[1-9][0-9]*$/.test(args.repository.id ?? ""))
+      checks.expect(
+        trusted.includes(args.repository.id),
+        "repository.id",
+        `a repository the pool trusts (${trusted.join(", ")}); ask the platform team to add it to platform:ci.productRepositories`,
+        args.repository.id,
+      );
+  } else if (args.repository && /^[1-9][0-9]*$/.test(args.repository.id ?? "")) {
     checks.expect(
       args.pool.trustedRepositoryIds.includes(args.repository.id),
       "repository.id",

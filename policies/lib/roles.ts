@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { packDirectory } from "./pack-dir";
 
 /**
  * Google's predefined IAM roles and the permissions each holds (data/gcp-iam, provenance in its
@@ -18,7 +19,9 @@ const permissionSets = new Map<string, ReadonlySet<string>>();
 
 function data(): RoleData {
   cached ??= JSON.parse(
-    gunzipSync(readFileSync(join(__dirname, "..", "data", "gcp-iam", "roles.json.gz"))).toString("utf8"),
+    gunzipSync(readFileSync(join(packDirectory(__dirname, 1), "data", "gcp-iam", "roles.json.gz"))).toString(
+      "utf8",
+    ),
   ) as RoleData;
   return cached;
 }

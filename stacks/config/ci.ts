@@ -90,6 +90,13 @@ export const ciConfigSchema = z
         ),
     }),
     productRepositories: z.array(productRepositorySchema).default([]),
+    /**
+     * Repositories the pool trusts whose identities their teams declare in their own programs
+     * (ProductCiIdentity with the pool from this stack's `ci.pool` output). Default: none.
+     */
+    teamManagedRepositories: z
+      .array(z.strictObject({ name: repositoryName, id: githubId("repository") }))
+      .default([]),
   })
   .superRefine((ci, ctx) => {
     ci.productRepositories.forEach((repo, index) => {
@@ -108,6 +115,18 @@ export const ciConfigSchema = z
     });
     const ids = [ci.platformRepository.id, ...ci.productRepositories.map((repo) => repo.id)];
     const names = [ci.platformRepository.name, ...ci.productRepositories.map((repo) => repo.name)];
+    ci.teamManagedRepositories.forEach((repo, index) => {
+      if (
+        ids.includes(repo.id) ||
+        ci.teamManagedRepositories.findIndex((other) => other.id === repo.id) !== index
+      )
+        ctx.addIssue({
+          code: "custom",
+          path: ["teamManagedRepositories", index, "id"],
+          message:
+            "a repository id listed only once (not also under platformRepository or productRepositories)",
+        });
+    });
     ci.productRepositories.forEach((repo, index) => {
       if (ids.indexOf(repo.id) !== index + 1) {
         ctx.addIssue({

@@ -58,8 +58,8 @@ describe("Pulumi.yaml", () => {
     expect(valid).toBe(true);
     expect(project).toMatchObject({
       name: "platform",
-      runtime: { name: "nodejs", options: { typescript: false, nodeargs: "--require tsx/cjs" } },
-      main: "stacks/index.ts",
+      runtime: { name: "nodejs", options: { typescript: false } },
+      main: "dist/stacks/index.js",
       stackConfigDir: "stacks",
     });
   });

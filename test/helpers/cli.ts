@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { join } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -9,10 +10,13 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs a TypeScript command of the project in its own process, as `npm run` does (through tsx). */
+/**
+ * Runs a command of the project in its own process, as `npm run` does: the compiled JavaScript of
+ * `tools/<name>/cli.ts` (`dist/tools/<name>/cli.js`, kept current by the suite's global setup).
+ */
 export async function runCommand(script: string, args: string[]): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--require", "tsx/cjs", script, ...args], {
+    const { stdout, stderr } = await run(process.execPath, [compiledPath(script), ...args], {
       env: { ...process.env, NO_COLOR: "1" },
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -27,3 +31,10 @@ export async function runCommand(script: string, args: string[]): Promise<CliRun
 export function runPlan(...args: string[]): Promise<CliRun> {
   return runCommand("tools/plan/cli.ts", args);
 }
+
+/** `tools/plan/cli.ts` → `dist/tools/plan/cli.js`, the file `npm run plan` runs. */
+export function compiledPath(script: string): string {
+  return join(REPOSITORY_ROOT, "dist", script.replace(/\.ts$/, ".js"));
+}
+
+const REPOSITORY_ROOT = join(__dirname, "..", "..");

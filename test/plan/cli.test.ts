@@ -1,16 +1,30 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { runPlan as plan } from "../helpers/cli";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type CliRun, runPlan as plan } from "../helpers/cli";
 
 /** The tests' own stack config: the bundled stack files may change freely. */
 const FIXTURE = "test/fixtures/stacks/Pulumi.fixture.yaml";
 const scratch = mkdtempSync(join(tmpdir(), "plan-cli-"));
 
+// One run of the dev plan writes the report, the JSON and the comment; each test reads its part
+// (the outputs do not depend on one another, and a full plan with the pack is the suite's costliest step).
+let dev: CliRun;
+beforeAll(async () => {
+  dev = await plan(
+    "--stack",
+    "dev",
+    "--json",
+    join(scratch, "dev.json"),
+    "--markdown",
+    join(scratch, "dev.md"),
+  );
+});
+
 describe("npm run plan", () => {
   it("plans the dev stack: tree, counts by type, exit 0", async () => {
-    const result = await plan("--stack", "dev");
+    const result = dev;
     expect(result.stderr).not.toMatch(/Error|at .+\.ts:\d+/);
     expect(result.stdout).toContain("Offline plan of stack dev (project platform)");
     expect(result.stdout).toContain("├─ payments  platform:environment:GcpEnvironment");
@@ -20,7 +34,7 @@ describe("npm run plan", () => {
 
   it("writes the plan as JSON with the documented field names", async () => {
     const file = join(scratch, "dev.json");
-    const result = await plan("--stack", "dev", "--json", file);
+    const result = dev;
     expect(result.code).toBe(0);
     const json = JSON.parse(readFileSync(file, "utf8"));
     expect(Object.keys(json)).toEqual(expect.arrayContaining(["stack", "project", "resources", "summary"]));
@@ -73,7 +87,7 @@ describe("npm run plan", () => {
 
   it("writes the pull-request comment with --markdown", async () => {
     const file = join(scratch, "dev.md");
-    const result = await plan("--stack", "dev", "--markdown", file);
+    const result = dev;
     expect(result.code).toBe(0);
     const markdown = readFileSync(file, "utf8");
     expect(markdown.split("\n")[0]).toBe("<!-- platform-plan-summary:stack=dev -->");

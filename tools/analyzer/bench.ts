@@ -111,8 +111,8 @@ const resourcesPerEnvironment = 39;
 
 /** Plans the generated organization with about `total` resources (tools/plan, under mocks). */
 export async function plannedResources(total: number): Promise<PlannedResource[]> {
-  const { generateOrganization } = await import("../bench/generate-org");
-  const { planStack } = await import("../plan/plan");
+  const { generateOrganization } = require("../bench/generate-org") as typeof import("../bench/generate-org");
+  const { planStack } = require("../plan/plan") as typeof import("../plan/plan");
   const environments = Math.max(1, Math.ceil((total - 1) / resourcesPerEnvironment));
   const directory = mkdtempSync(path.join(tmpdir(), "policy-bench-"));
   try {
@@ -131,7 +131,8 @@ async function runChild(setupFile: string): Promise<PolicyThroughput> {
   const run = promisify(execFile);
   const { stdout } = await run(
     process.execPath,
-    ["--require", "tsx/cjs", __filename, `--measure=${setupFile}`],
+    // Compiled (dist/) it runs on plain node; from the sources, through tsx.
+    [...(__filename.endsWith(".ts") ? ["--require", "tsx/cjs"] : []), __filename, `--measure=${setupFile}`],
     {
       maxBuffer: 16 * 1024 * 1024,
     },

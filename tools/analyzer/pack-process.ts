@@ -5,6 +5,7 @@
  * gRPC port read from the first line of stdout.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { PolicyPackError } from "./errors";
@@ -78,14 +79,15 @@ function profilingArgs(): { nodeArgs: string[]; stopSignal: NodeJS.Signals } {
   const directory = process.env.ANALYZER_PACK_CPU_PROF_DIR;
   if (!directory) return { nodeArgs: [], stopSignal: "SIGKILL" };
   return {
-    nodeArgs: [
-      "--cpu-prof",
-      `--cpu-prof-dir=${path.resolve(directory)}`,
-      "--require",
-      path.join(__dirname, "exit-on-sigterm.cjs"),
-    ],
+    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(directory)}`, "--require", sigtermPreload()],
     stopSignal: "SIGTERM",
   };
+}
+
+/** The preload sits beside this file in the sources; compiled, this runs from dist/tools/analyzer. */
+function sigtermPreload(): string {
+  const beside = path.join(__dirname, "exit-on-sigterm.cjs");
+  return existsSync(beside) ? beside : path.resolve(__dirname, "../../../tools/analyzer/exit-on-sigterm.cjs");
 }
 
 export async function startPolicyPack(

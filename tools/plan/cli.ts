@@ -1,37 +1,46 @@
+#!/usr/bin/env node
 import { accessSync, constants, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserInputError } from "../../stacks/config/errors";
+import type { OncallConfig } from "../../stacks/config/oncall";
 import { parseFlags, stackNameProblem } from "../cli/args";
 import { loadStackInput } from "./input";
 import type { StackPlan } from "./plan";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--stack-file PATH] [--known-outputs] [--json FILE] [--markdown FILE]
+       npx platform-plan --stack <name> [...]     (in a product team's Pulumi project)
 
 Plans a stack offline: validates its config, runs the stack program under Pulumi's mock runtime,
 runs the policy pack over the engine protocol, and prints the resource tree, counts by type, a risk
-summary and every policy violation. By default it sees what a first \`pulumi preview\` of a new
-stack sees: values the provider computes (ids, emails, project numbers, self links) are unknown
-unless the inputs fix them, shown as (known after up) and written to --json as the engine's
-unknown sentinel.
+summary, the stack outputs and every policy violation. In a team's folder it plans the program of
+that folder's Pulumi.yaml with the shipped policy pack and the tier's profile. By default it sees
+what a first \`pulumi preview\` of a new stack sees: values the provider computes (ids, emails,
+project numbers, self links) are unknown unless the inputs fix them, shown as (known after up) and
+written to --json as the engine's unknown sentinel.
 
   --stack NAME        stack to plan (dev, staging, prod, or any name with --stack-file)
   --stack-file PATH   plan this stack config file instead of stacks/Pulumi.<stack>.yaml
   --known-outputs     resolve computed values as after a first \`pulumi up\` (realistic known values)
   --json FILE         also write the plan as JSON
   --markdown FILE     also write the plan as a Markdown pull-request comment
+  --outputs FILE      also write the stack outputs (what a StackReference to this stack reads)
+  --stack-outputs F   planned outputs of a stack the program references (repeatable; default
+                      stack-outputs/*.json); team projects only
+  --tier TIER         policy profile of a team's stack not named dev, staging or prod
   --policy-config F   policy pack config (default policies/config/<stack>.json, else <tier>.json)
   --skip-policy       plan without running the policy pack
   --help              show this text
 
-Also runs the on-call check of the stack's platform:oncall model (npm run oncall -- check).
-
-Exit codes: 0 clean, 1 mandatory policy violations or on-call gaps, 2 bad input, 3 the policy pack failed.`;
+Exit codes: 0 clean, 1 mandatory policy violations, 2 bad input, 3 the policy pack failed.`;
 
 export interface CliArguments {
   stack: string;
   stackFile?: string;
   json?: string;
   markdown?: string;
+  outputs?: string;
+  stackOutputs?: string[];
+  tier?: string;
   policyConfig?: string;
   skipPolicy: boolean;
   knownOutputs: boolean;
@@ -46,6 +55,9 @@ export function parseCliArguments(argv: string[]): CliArguments | "help" {
       "stack-file": { type: "string" },
       json: { type: "string" },
       markdown: { type: "string" },
+      outputs: { type: "string" },
+      "stack-outputs": { type: "string", multiple: true },
+      tier: { type: "string" },
       "policy-config": { type: "string" },
       "skip-policy": { type: "boolean" },
       "known-outputs": { type: "boolean" },
@@ -62,6 +74,9 @@ export function parseCliArguments(argv: string[]): CliArguments | "help" {
     stackFile: values["stack-file"] as string | undefined,
     json: values.json as string | undefined,
     markdown: values.markdown as string | undefined,
+    outputs: values.outputs as string | undefined,
+    stackOutputs: values["stack-outputs"] as unknown as string[] | undefined,
+    tier: values.tier as string | undefined,
     policyConfig: values["policy-config"] as string | undefined,
     skipPolicy: values["skip-policy"] === true,
     knownOutputs: values["known-outputs"] === true,
@@ -75,35 +90,23 @@ export async function main(argv: string[]): Promise<number> {
       console.log(USAGE);
       return 0;
     }
-    for (const file of [args.json, args.markdown]) if (file) checkWritableDirectory(file);
-    const input = loadStackInput({ stack: args.stack, stackFile: args.stackFile });
-    // Start the policy pack first: its process starts (and ts-node type-checks it) on the other
-    // core while this one loads Pulumi and runs the program. Modules load in that order on purpose.
-    const { startPolicyCheck } = require("./policy") as typeof import("./policy");
-    const policy = args.skipPolicy ? undefined : startPolicyCheck(input, { configFile: args.policyConfig });
-    const { planStackInput } = require("./plan") as typeof import("./plan");
+    for (const file of [args.json, args.markdown, args.outputs]) if (file) checkWritableDirectory(file);
+    const { isPlatformRepository } = require("./project") as typeof import("./project");
+    const plan = isPlatformRepository() ? await planPlatform(args) : await planTeamProject(args);
     const { renderPlanText } = require("./report") as typeof import("./report");
     const { renderPlanMarkdown } = require("../plan-summary") as typeof import("../plan-summary");
-    let plan: StackPlan;
-    try {
-      plan = await planStackInput(input, { outputs: args.knownOutputs ? "known" : "preview" });
-    } catch (error) {
-      await policy?.cancel();
-      throw error;
-    }
-    if (policy) plan.result.policy = await policy.finish(plan);
     console.log(renderPlanText(plan.result));
     // The on-call model's gaps (npm run oncall -- check), reported beside the policy report.
-    const { checkModel, formatGaps } =
-      require("../../components/oncall/checks") as typeof import("../../components/oncall/checks");
-    const oncall = input.loaded.config.oncall;
-    const oncallGaps = oncall ? checkModel(oncall, new Date()) : [];
-    if (oncall) console.log(`\n${formatGaps(oncallGaps)}`);
+    const oncallGaps = plan.oncall ? checkOncall(plan.oncall) : undefined;
     if (args.json) writeOutput(args.json, `${JSON.stringify(plan.result, null, 2)}\n`);
     if (args.markdown) writeOutput(args.markdown, renderPlanMarkdown(plan.result, { stack: args.stack }));
+    if (args.outputs) {
+      const { stack, project, outputs } = plan.result;
+      writeOutput(args.outputs, `${JSON.stringify({ stack, project, outputs }, null, 2)}\n`);
+    }
     const mandatory =
       plan.result.policy?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
-    return mandatory > 0 || oncallGaps.length > 0 ? 1 : 0;
+    return mandatory > 0 || (oncallGaps ?? 0) > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof UserInputError) {
       console.error(error.message);
@@ -116,6 +119,57 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** The platform's own stacks (stacks/Pulumi.<stack>.yaml), config validated by the platform's schema. */
+async function planPlatform(args: CliArguments): Promise<StackPlan & { oncall?: OncallConfig }> {
+  if (args.stackOutputs || args.tier)
+    throw new UserInputError([
+      `command line: ${args.stackOutputs ? "--stack-outputs" : "--tier"}: expected only in a team's project (the platform's stacks read no other stack and name their tier), found it in the platform repository`,
+    ]);
+  const input = loadStackInput({ stack: args.stack, stackFile: args.stackFile });
+  // Start the policy pack first: its process starts on the other core while this one loads Pulumi
+  // and runs the program. Modules load in that order on purpose.
+  const { startPolicyCheck } = require("./policy") as typeof import("./policy");
+  const policy = args.skipPolicy ? undefined : startPolicyCheck(input, { configFile: args.policyConfig });
+  const { planStackInput } = require("./plan") as typeof import("./plan");
+  let plan: StackPlan;
+  try {
+    plan = await planStackInput(input, { outputs: args.knownOutputs ? "known" : "preview" });
+  } catch (error) {
+    await policy?.cancel();
+    throw error;
+  }
+  if (policy) plan.result.policy = await policy.finish(plan);
+  return { ...plan, oncall: input.loaded.config.oncall };
+}
+
+/**
+ * A team's project in the current folder: its Pulumi.yaml `main` under mocks, with the policy pack
+ * shipped in this package and the profile of the stack's tier.
+ */
+async function planTeamProject(
+  args: CliArguments,
+): Promise<{ result: StackPlan["result"]; oncall?: OncallConfig }> {
+  const { loadProjectInput, readStackOutputsFiles, tierFor } =
+    require("./project") as typeof import("./project");
+  const input = loadProjectInput({ stack: args.stack, stackFile: args.stackFile });
+  const planned = readStackOutputsFiles(args.stackOutputs);
+  const tier = tierFor(args.stack, args.tier, planned);
+  const { startPolicyCheck, SHIPPED_PACK_ROOT } = require("./policy") as typeof import("./policy");
+  const policy = args.skipPolicy
+    ? undefined
+    : startPolicyCheck({ ...input, tier }, { configFile: args.policyConfig, root: SHIPPED_PACK_ROOT });
+  const { planProject } = require("./project-plan") as typeof import("./project-plan");
+  let result: StackPlan["result"];
+  try {
+    result = await planProject(input, planned, args.knownOutputs ? "known" : "preview");
+  } catch (error) {
+    await policy?.cancel();
+    throw error;
+  }
+  if (policy) result.policy = await policy.finish({ result });
+  return { result };
 }
 
 /** Fails before planning, not after, when an output file's folder is missing or read-only. */
@@ -154,4 +208,13 @@ if (require.main === module) {
     console.error(error);
     exitWhenFlushed(3);
   });
+}
+
+/** Prints the on-call check (every gap of the model, as of now) and returns how many gaps it found. */
+function checkOncall(model: OncallConfig): number {
+  const { checkModel, formatGaps } =
+    require("../../components/oncall/checks") as typeof import("../../components/oncall/checks");
+  const gaps = checkModel(model, new Date());
+  console.log(`\n${formatGaps(gaps)}`);
+  return gaps.length;
 }

@@ -1,12 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockInvokeResult, mockResourceState, type OutputMode, previewResourceState } from "./mock-outputs";
-import type { PlannedResource } from "./model";
+import type { PlannedResource, StackOutputs } from "./model";
 
 /** Pulumi's wire marker for a secret value inside a serialized property map. */
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_REF_SIG_VALUE = "5cf8f73096256a8f31e491e813e4eb8e";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+/** Pulumi's wire marker for a value unknown at preview (`rpc.unknownValue`). */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** How an unknown output is written in plan JSON and outputs files; its path is listed too. */
+export const UNKNOWN_MARKER = "[unknown]";
 
 export interface MockRunOptions<T> {
   project: string;
@@ -23,11 +28,27 @@ export interface MockRunOptions<T> {
   outputs?: OutputMode;
   /** Declares the resources; its return value becomes the stack outputs. */
   program: () => T | Promise<T>;
+  /**
+   * Outputs of the stacks the program reads through `pulumi.StackReference`, by stack name
+   * (`org/project/stack`), in wire form (unknown values as UNKNOWN_VALUE). A reference to any
+   * other stack fails the plan, as a real preview fails on a stack it cannot read.
+   */
+  stackReferences?: (name: string) => Record<string, unknown> | undefined;
 }
 
 export interface MockRunResult<T> {
   resources: PlannedResource[];
   outputs: T;
+  /** What the root stack registered as its outputs (what `pulumi stack output` shows). */
+  stackOutputs: StackOutputs;
+}
+
+/** A StackReference the plan has no outputs for. */
+export class MissingStackReferenceError extends Error {
+  constructor(readonly stackName: string) {
+    super(`stack reference ${stackName}: no planned outputs for it`);
+    this.name = "MissingStackReferenceError";
+  }
 }
 
 /**
@@ -42,9 +63,19 @@ export interface MockRunResult<T> {
 export async function runUnderMocks<T>(options: MockRunOptions<T>): Promise<MockRunResult<T>> {
   const recorded: PlannedResource[] = [];
   const preview = options.outputs === "preview";
+  const missingReferences: string[] = [];
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
+        if (args.type === STACK_REFERENCE_TYPE) {
+          const name = args.id ?? args.name;
+          const outputs = options.stackReferences?.(name);
+          if (!outputs) {
+            missingReferences.push(name);
+            throw new MissingStackReferenceError(name);
+          }
+          return { id: name, state: { name, outputs, secretOutputNames: [] } };
+        }
         if (!args.custom) return { id: "", state: args.inputs };
         // Pulumi's own preview mechanism: in a dry run the SDK resolves an output whose value is the
         // unknown sentinel, or an empty id, as unknown, and serializes inputs built from it as unknown.
@@ -68,19 +99,95 @@ export async function runUnderMocks<T>(options: MockRunOptions<T>): Promise<Mock
     recorded.push(toPlannedResource(req, options.stack, options.project));
     return register(req, callback);
   };
+  let stackOutputs: StackOutputs = { values: {}, unknownPaths: [], secretPaths: [] };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, callback) => {
+    if (req.getUrn().split("::")[2] === ROOT_STACK_TYPE) {
+      stackOutputs = markedOutputs(req.getOutputs()?.toJavaScript() ?? {});
+    }
+    return registerOutputs(req, callback);
+  };
 
   let outputs: T | undefined;
   const restoreStacks = cheapStackTraces();
+  // A failed registration whose promise nobody awaits (an input that could not be resolved) is an
+  // unhandled rejection; the language host turns it into a failed preview, and so does the plan.
+  // Outputs waiting on it never resolve, so the run stops at the first one.
+  const unhandled: unknown[] = [];
+  let rejectRun: (reason: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    rejectRun = reject;
+  });
+  const onUnhandled = (reason: unknown) => {
+    unhandled.push(reason);
+    rejectRun(reason);
+  };
+  process.on("unhandledRejection", onUnhandled);
   try {
-    await pulumi.runtime.runInPulumiStack(async () => {
-      outputs = await options.program();
-      return outputs as Record<string, unknown> | undefined;
-    });
-    await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+    const completed = (async () => {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        outputs = await options.program();
+        return outputs as Record<string, unknown> | undefined;
+      });
+      await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+    })();
+    await Promise.race([completed, failed]);
+    // A registration that failed at the end of the run is reported a few turns later.
+    for (let turn = 0; turn < 3 && unhandled.length === 0; turn++) await new Promise(setImmediate);
+    if (unhandled.length > 0) throw unhandled[0];
+  } catch (error) {
+    // Whatever the program made of the failed read, the cause is the missing reference.
+    if (missingReferences.length > 0) throw new MissingStackReferenceError(missingReferences[0]);
+    throw error;
   } finally {
+    process.removeListener("unhandledRejection", onUnhandled);
     restoreStacks();
   }
-  return { resources: recorded, outputs: outputs as T };
+  return { resources: recorded, outputs: outputs as T, stackOutputs };
+}
+
+/** The root stack's serialized outputs as plain JSON, with unknown and secret values marked. */
+export function markedOutputs(serialized: Record<string, unknown>): StackOutputs {
+  const unknownPaths: string[] = [];
+  const secretPaths: string[] = [];
+  const unknownsMarked = markUnknowns(serialized, "", unknownPaths) as Record<string, unknown>;
+  const values = redactSecrets(unknownsMarked, "", secretPaths) as Record<string, unknown>;
+  return { values, unknownPaths, secretPaths };
+}
+
+function markUnknowns(value: unknown, path: string, unknownPaths: string[]): unknown {
+  if (value === UNKNOWN_VALUE) {
+    unknownPaths.push(path);
+    return UNKNOWN_MARKER;
+  }
+  if (Array.isArray(value))
+    return value.map((item, index) => markUnknowns(item, `${path}[${index}]`, unknownPaths));
+  if (value === null || typeof value !== "object") return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    result[key] = markUnknowns(item, path ? `${path}.${key}` : key, unknownPaths);
+  }
+  return result;
+}
+
+/**
+ * Turns outputs read from a planned-outputs file back into wire form: each path listed as unknown
+ * becomes Pulumi's unknown value, so the program reading it sees what a preview would.
+ */
+export function wireOutputs(
+  values: Record<string, unknown>,
+  unknownPaths: readonly string[],
+): Record<string, unknown> {
+  const unknown = new Set(unknownPaths);
+  const visit = (value: unknown, path: string): unknown => {
+    if (unknown.has(path)) return UNKNOWN_VALUE;
+    if (Array.isArray(value)) return value.map((item, index) => visit(item, `${path}[${index}]`));
+    if (value === null || typeof value !== "object") return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, visit(item, path ? `${path}.${key}` : key)]),
+    );
+  };
+  return visit(values, "") as Record<string, unknown>;
 }
 
 /** Set to keep full, source-mapped stack traces while a program runs (for debugging a crash). */
@@ -136,6 +243,12 @@ interface AliasLike {
 interface MonitorLike {
   newUrn: (parent: string, type: string, name: string) => string;
   registerResource: (req: RegisterRequestLike, callback: unknown) => unknown;
+  registerResourceOutputs: (req: RegisterOutputsRequestLike, callback: unknown) => unknown;
+}
+
+interface RegisterOutputsRequestLike {
+  getUrn(): string;
+  getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
 function engineUrn(this: unknown, parent: string, type: string, name: string): string {

@@ -58,12 +58,25 @@ export interface PolicyReport {
   exemptions: PolicyExemptionInForce[];
 }
 
+/**
+ * A stack's outputs as the engine records them at preview (`pulumi stack output`, what a
+ * StackReference reads). Unknown values are the string "[unknown]" and secrets "[secret]", each
+ * with its dotted path listed, so a file of them can stand in for the stack (`--stack-outputs`).
+ */
+export interface StackOutputs {
+  values: Record<string, unknown>;
+  unknownPaths: string[];
+  secretPaths: string[];
+}
+
 export interface PlanResult {
   stack: string;
   project: string;
   /** "preview": a first preview, computed outputs unknown; "known": realistic values, as after `up`. */
-  outputs?: "preview" | "known";
+  outputMode?: "preview" | "known";
   resources: PlannedResource[];
   summary: { resourceCount: number; byType: Record<string, number> };
+  /** The stack's outputs; absent only in plans written before outputs were recorded. */
+  outputs?: StackOutputs;
   policy?: PolicyReport;
 }

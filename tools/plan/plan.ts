@@ -24,7 +24,7 @@ export interface PlanMode {
 /** Runs the stack program under mocks with a validated config and collects its resources. */
 export async function planStackInput(input: StackInput, mode: PlanMode = {}): Promise<StackPlan> {
   const outputs = mode.outputs ?? "preview";
-  const { resources } = await runUnderMocks({
+  const { resources, stackOutputs } = await runUnderMocks({
     project: PROJECT_NAME,
     stack: input.stack,
     outputs,
@@ -33,7 +33,14 @@ export async function planStackInput(input: StackInput, mode: PlanMode = {}): Pr
     program: () => definePlatform(input.loaded.config),
   });
   return {
-    result: { stack: input.stack, project: PROJECT_NAME, outputs, resources, summary: summarize(resources) },
+    result: {
+      stack: input.stack,
+      project: PROJECT_NAME,
+      outputMode: outputs,
+      resources,
+      summary: summarize(resources),
+      outputs: stackOutputs,
+    },
     loaded: input.loaded,
     stackFile: input.stackFile,
   };

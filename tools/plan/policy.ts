@@ -7,12 +7,24 @@ import { openPolicyPack, PolicyConfigError, readPolicyPackConfigFile } from "../
 import type { StackInput } from "./input";
 import type { PolicyReport } from "./model";
 import type { StackPlan } from "./plan";
+import { PACKAGE_ROOT } from "./project";
 
 /** The Pulumi project name (`name` in Pulumi.yaml), as the engine reports it to the pack. */
 const PROJECT_NAME = "platform";
 
+/** What the engine tells the pack about the stack being previewed. */
+export interface PolicyTarget {
+  stack: string;
+  project: string;
+  tier: string;
+  engineConfig: Record<string, string>;
+  secretKeys: string[];
+}
+
 export const POLICY_PACK_DIR = "policies";
 export const EXEMPTIONS_FILE = "policies/exemptions.yaml";
+/** This package's own folder: where a team's plan finds the shipped pack. */
+export const SHIPPED_PACK_ROOT = PACKAGE_ROOT;
 
 /**
  * The `--policy-pack-config` file for a stack: `policies/config/<stack>.json`, or for a stack with
@@ -26,6 +38,11 @@ export function policyConfigFileFor(stack: string, tier: string, root = process.
 export interface PolicyCheckOptions {
   /** Overrides the config file chosen by `policyConfigFileFor`. */
   configFile?: string;
+  /**
+   * Where the pack and its files are: `root`/policies. Default: the current folder (the platform
+   * repository); a team's project passes this package's folder (node_modules/@acme/platform).
+   */
+  root?: string;
   /** The day exemptions are checked against; today by default. */
   today?: Date | string;
 }
@@ -37,7 +54,7 @@ export interface PolicyCheckOptions {
 export interface PendingPolicyCheck {
   configFile: string;
   /** Analyzes the planned resources and lists the exemptions in force; closes the pack. */
-  finish(plan: StackPlan): Promise<PolicyReport>;
+  finish(plan: Pick<StackPlan, "result">): Promise<PolicyReport>;
   /** Closes the pack without analyzing (the plan failed). */
   cancel(): Promise<void>;
 }
@@ -47,17 +64,36 @@ export interface PendingPolicyCheck {
  * would. User mistakes in the policy config or the exemption register throw a UserInputError
  * here, before anything is started.
  */
-export function startPolicyCheck(input: StackInput, options: PolicyCheckOptions = {}): PendingPolicyCheck {
-  const configFile = options.configFile ?? policyConfigFileFor(input.stack, input.loaded.config.tier);
-  const exemptions = readExemptions(input.stack, options.today ?? new Date());
+export function startPolicyCheck(
+  input: StackInput | PolicyTarget,
+  options: PolicyCheckOptions = {},
+): PendingPolicyCheck {
+  const target: PolicyTarget =
+    "loaded" in input
+      ? {
+          stack: input.stack,
+          project: PROJECT_NAME,
+          tier: input.loaded.config.tier,
+          engineConfig: input.loaded.engineConfig,
+          secretKeys: input.loaded.secretKeys,
+        }
+      : input;
+  const root = options.root;
+  const inRoot = (file: string) => (root ? path.join(root, file) : file);
+  const configFile =
+    options.configFile ??
+    (root
+      ? inRoot(`${POLICY_PACK_DIR}/config/${target.tier}.json`)
+      : policyConfigFileFor(target.stack, target.tier));
+  const exemptions = readExemptions(target.stack, options.today ?? new Date(), inRoot(EXEMPTIONS_FILE));
   userMistakes(() => readPolicyPackConfigFile(configFile));
   const session = openPolicyPack({
-    packDir: POLICY_PACK_DIR,
-    stack: input.stack,
-    project: PROJECT_NAME,
+    packDir: inRoot(POLICY_PACK_DIR),
+    stack: target.stack,
+    project: target.project,
     dryRun: true,
-    stackConfig: input.loaded.engineConfig,
-    configSecretKeys: input.loaded.secretKeys,
+    stackConfig: target.engineConfig,
+    configSecretKeys: target.secretKeys,
   });
   // The plan may fail before anyone awaits the session: keep its failure from going unhandled.
   session.catch(() => {});
@@ -101,11 +137,11 @@ function asUserInputError(error: unknown): unknown {
   return error instanceof PolicyConfigError ? new UserInputError(error.message.split("\n")) : error;
 }
 
-function readExemptions(stack: string, today: Date | string) {
+function readExemptions(stack: string, today: Date | string, file: string) {
   try {
     const register = loadExemptions(
       EXEMPTIONS_FILE,
-      readInputFile(EXEMPTIONS_FILE, {
+      readInputFile(file, {
         what: "an exemption register (YAML)",
         maxBytes: INPUT_LIMITS.exemptions,
       }),

@@ -1,4 +1,4 @@
-import type { PlannedResource, PlanResult, PolicyReport } from "./model";
+import type { PlannedResource, PlanResult, PolicyReport, StackOutputs } from "./model";
 import { renderRisk, summarizeRisk } from "./risk";
 import { KNOWN_AFTER_UP, unknownPaths } from "./unknown-values";
 
@@ -26,11 +26,61 @@ export function renderPlanText(result: PlanResult): string {
   }
   lines.push("");
   lines.push(...renderRisk(summarizeRisk(result.resources)));
+  if (result.outputs) {
+    lines.push("");
+    lines.push(...renderOutputs(result.outputs));
+  }
   if (result.policy) {
     lines.push("");
     lines.push(...renderPolicy(result.policy));
   }
   return lines.join("\n");
+}
+
+/** What unknown outputs show in the text report (the engine's preview shows `output<string>`). */
+export const UNKNOWN_OUTPUT_TEXT = "(unknown until pulumi up)";
+
+/**
+ * The stack outputs, one line per value (`path = value`), as other stacks read them through a
+ * StackReference. Values unknown at preview are marked; secrets are never shown.
+ */
+export function renderOutputs(outputs: StackOutputs): string[] {
+  const unknown = new Set(outputs.unknownPaths);
+  const secret = new Set(outputs.secretPaths);
+  const lines: string[] = [];
+  const visit = (value: unknown, path: string): void => {
+    if (unknown.has(path)) lines.push(`  ${path} = ${UNKNOWN_OUTPUT_TEXT}`);
+    else if (secret.has(path)) lines.push(`  ${path} = [secret]`);
+    else if (
+      value !== null &&
+      typeof value === "object" &&
+      !Array.isArray(value) &&
+      Object.keys(value).length > 0
+    )
+      for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key);
+    else if (
+      Array.isArray(value) &&
+      value.some((_, index) => hasMarkedPrefix(`${path}[${index}]`, unknown, secret))
+    )
+      value.forEach((item, index) => {
+        visit(item, `${path}[${index}]`);
+      });
+    else lines.push(`  ${path} = ${typeof value === "string" ? value : JSON.stringify(value)}`);
+  };
+  visit(outputs.values, "");
+  const marked = outputs.unknownPaths.length;
+  return [
+    `Stack outputs${marked > 0 ? ` (${marked} unknown until pulumi up)` : ""}:`,
+    ...(lines.length > 0 ? lines : ["  none"]),
+  ];
+}
+
+function hasMarkedPrefix(prefix: string, ...sets: Set<string>[]): boolean {
+  return sets.some((set) =>
+    [...set].some(
+      (path) => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`),
+    ),
+  );
 }
 
 const LEVEL_ORDER = ["mandatory", "remediate", "advisory", "disabled"];

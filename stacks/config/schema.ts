@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TIERS, type Tier } from "../../components/environment/tiers";
 import { ciConfigSchema, refineCiReferences } from "./ci";
 import { findOverlaps, parseCidr } from "./cidr";
+import { refineServiceReferences, servicesSchema } from "./services";
 
 /**
  * The platform's stack configuration: every `platform:*` key of `stacks/Pulumi.<stack>.yaml`, with
@@ -136,6 +137,7 @@ export const platformConfigSchema = z
     ci: ciConfigSchema
       .optional()
       .describe("Who may preview and deploy this stack from GitHub Actions (Workload Identity Federation)."),
+    services: servicesSchema.optional(),
   })
   .superRefine((config, ctx) => {
     checkUnique(
@@ -217,6 +219,12 @@ export const platformConfigSchema = z
     });
     refineCiReferences(
       config.ci,
+      config.environments.map((env) => env.name),
+      ctx,
+    );
+    refineServiceReferences(
+      config.services,
+      teamNames,
       config.environments.map((env) => env.name),
       ctx,
     );

@@ -3,9 +3,7 @@ import { z } from "zod";
 import {
   GROWTH_STAGES,
   MAX_ROLLING_PERIOD_DAYS,
-  OBJECTIVE_PRESETS,
   SERVICE_KINDS,
-  SERVICE_TIER_DEFAULTS,
   SERVICE_TIERS,
 } from "../../components/monitoring/presets";
 
@@ -223,47 +221,4 @@ export function refineServiceReferences(
       });
     }
   });
-}
-
-export interface ResolvedSlo {
-  name: string;
-  /** Percent, e.g. 99.9. */
-  objective: number;
-  /** Where the objective came from, for the plan: written, or `<stage> preset for <kind>`. */
-  objectiveSource: string;
-  periodDays: number;
-  calendarMonth: boolean;
-  requestsPerMinute?: number;
-  runbook: string;
-  sli: SloConfig["sli"];
-  /** The latency cut of a distribution SLI, resolved from the preset when not written. */
-  latencyThresholdMs?: number;
-}
-
-/** An SLO with its preset applied: an explicit objective always wins over the stage's preset. */
-export function resolveSlo(service: ServiceConfig, slo: SloConfig): ResolvedSlo {
-  const stage = service.stage ?? SERVICE_TIER_DEFAULTS[service.tier].stage;
-  const preset = OBJECTIVE_PRESETS[stage][service.kind];
-  const latency = "cloudMonitoring" in slo.sli && slo.sli.cloudMonitoring.distributionFilter !== undefined;
-  const presetObjective = latency ? preset.latencyObjective : preset.objective;
-  return {
-    name: slo.name,
-    objective: slo.objective ?? presetObjective,
-    objectiveSource:
-      slo.objective !== undefined
-        ? "written"
-        : `${stage} preset for ${service.kind}${latency ? " latency" : ""}`,
-    periodDays: slo.calendarMonth ? 30 : (slo.periodDays ?? 30),
-    calendarMonth: slo.calendarMonth === true,
-    requestsPerMinute: slo.requestsPerMinute,
-    runbook: slo.runbook ?? "slo-burn.md",
-    sli: slo.sli,
-    ...(latency
-      ? {
-          latencyThresholdMs:
-            ("cloudMonitoring" in slo.sli ? slo.sli.cloudMonitoring.latencyThresholdMs : undefined) ??
-            preset.latencyThresholdMs,
-        }
-      : {}),
-  };
 }

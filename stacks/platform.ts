@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { GcpEnvironment } from "../components/environment";
 import { type CiOutputs, defineCiIdentities } from "./ci";
 import { defaultProjectId, type PlatformConfig } from "./config/schema";
+import { defineMonitoring } from "./monitoring";
 
 export interface EnvironmentOutputs {
   projectId: pulumi.Output<string>;
@@ -26,6 +27,7 @@ export interface PlatformOutputs {
  */
 export function definePlatform(config: PlatformConfig): PlatformOutputs {
   const environments: Record<string, EnvironmentOutputs> = {};
+  const components = new Map<string, GcpEnvironment>();
   for (const env of config.environments) {
     const team = config.teams.find((candidate) => candidate.name === env.team);
     if (!team) throw new Error(`environment ${env.name}: team ${env.team} is not defined`);
@@ -50,6 +52,7 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
       keyRotationDays: env.keyRotationDays,
       deletionProtection: env.deletionProtection,
     });
+    components.set(env.name, environment);
     environments[env.name] = {
       projectId: environment.projectId,
       projectNumber: environment.projectNumber,
@@ -60,6 +63,7 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
       logBucket: environment.logBucket,
     };
   }
+  defineMonitoring(config, components);
   const ci = config.ci ? defineCiIdentities(config.ci, config.tier, environments) : undefined;
   return { tier: config.tier, environments, ...(ci ? { ci } : {}) };
 }

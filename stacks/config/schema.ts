@@ -226,6 +226,7 @@ export const platformConfigSchema = z
       config.services,
       teamNames,
       config.environments.map((env) => env.name),
+      config.ci !== undefined,
       ctx,
     );
   });

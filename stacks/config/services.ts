@@ -200,8 +200,16 @@ export function refineServiceReferences(
   services: ServiceConfig[] | undefined,
   teams: string[],
   environments: string[],
+  hasCi: boolean,
   ctx: z.RefinementCtx,
 ): void {
+  if ((services ?? []).length > 0 && !hasCi) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ci"],
+      message: "a platform:ci section: its platformRepository is where the alerts' runbook links point",
+    });
+  }
   (services ?? []).forEach((service, index) => {
     if (services?.findIndex((other) => other.name === service.name) !== index) {
       ctx.addIssue({ code: "custom", path: ["services", index, "name"], message: "a unique service name" });

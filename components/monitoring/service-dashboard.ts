@@ -80,6 +80,8 @@ export function serviceDashboard(
         dataSets: [
           {
             plotType: "LINE",
+            // Cloud Monitoring's own legend placeholder, not a JavaScript template.
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: literal ${...} for the dashboard API
             legendTemplate: "${metric.labels.checker_location}",
             timeSeriesQuery: {
               timeSeriesFilter: {

@@ -37,10 +37,16 @@ export function burnRateAt(counters: MinuteCounters, goal: number, minute: numbe
 }
 
 /** Whether the policy is firing at `minute` (conditions with `duration: 0s`, as generated). */
-export function isFiring(policy: EvaluatedPolicy, counters: MinuteCounters, goal: number, minute: number): boolean {
+export function isFiring(
+  policy: EvaluatedPolicy,
+  counters: MinuteCounters,
+  goal: number,
+  minute: number,
+): boolean {
   const results = policy.conditions.map((condition) => {
     const threshold = condition.conditionThreshold;
-    if (threshold.comparison !== "COMPARISON_GT") throw new Error(`unsupported comparison ${threshold.comparison}`);
+    if (threshold.comparison !== "COMPARISON_GT")
+      throw new Error(`unsupported comparison ${threshold.comparison}`);
     if (threshold.duration !== "0s") throw new Error(`unsupported duration ${threshold.duration}`);
     return burnRateAt(counters, goal, minute, lookbackSeconds(threshold.filter)) > threshold.thresholdValue;
   });

@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sloResourceName } from "../../components/monitoring/alerts";
-import { burnRateConditions } from "../../components/monitoring/alerts";
+import { burnRateConditions, sloResourceName } from "../../components/monitoring/alerts";
 import { burnRateAlerts } from "../../components/monitoring/burn-rate";
 import { isFiring } from "../../components/monitoring/evaluator";
 import type { ServiceDefinition } from "../../components/monitoring/model";
@@ -95,15 +94,16 @@ const SCENARIOS: { label: string; objective: number; periodDays: number; scenari
         ],
       },
       {
-        // e = 0.002: below 0.0144 and 0.006, so never a page. SEV3: 0.001 × 4320 ÷ 0.002 = 2160 → 2161.
+        // e = 0.002: below 0.0144 and 0.006, so never a page (the paging windows, at most 6 h, are
+        // full of the trickle from minute 360 on and stay there). SEV3: 0.001 × 4320 ÷ 0.002 = 2160 → 2161.
         name: "a 0.2 % trickle opens a SEV3 ticket after 36 hours and never pages",
-        minutes: 4_320,
+        minutes: 2_161,
         errorRatio: steady(0.002),
         probes: [
           { minute: 60, firing: [] },
+          { minute: 360, firing: [] },
           { minute: 2_159, firing: [] },
           { minute: 2_161, firing: ["SEV3"] },
-          { minute: 4_320, firing: ["SEV3"] },
         ],
       },
     ],
@@ -162,19 +162,23 @@ const SCENARIOS: { label: string; objective: number; periodDays: number; scenari
       {
         // e = 0.01 (2× burn): no page; SEV3: 20.16 ÷ 0.01 = 2016 → 2017. A 0.2 % trickle (0.4×) never fires at all.
         name: "a 1 % trickle (2× burn) tickets after 33.6 hours and never pages",
-        minutes: 4_320,
+        minutes: 2_017,
         errorRatio: steady(0.01),
         probes: [
+          { minute: 360, firing: [] },
           { minute: 2_015, firing: [] },
           { minute: 2_017, firing: ["SEV3"] },
-          { minute: 4_320, firing: ["SEV3"] },
         ],
       },
       {
+        // Every window's ratio is at most 0.002, below even SEV3's 0.004666665: nothing can fire.
         name: "a 0.2 % trickle stays within this budget: nothing fires",
-        minutes: 4_320,
+        minutes: 400,
         errorRatio: steady(0.002),
-        probes: [{ minute: 4_320, firing: [] }],
+        probes: [
+          { minute: 360, firing: [] },
+          { minute: 400, firing: [] },
+        ],
       },
     ],
   },
@@ -224,7 +228,13 @@ function promtoolTestFile(service: ServiceDefinition, scenarios: Scenario[], rul
         eval_time: `${HISTORY + probe.minute}m`,
         alertname: BURN_ALERT_NAME,
         exp_alerts: probe.firing.map((severity) => ({
-          exp_labels: { severity, service: "checkout", slo: "availability", area: "billing", team: "payments" },
+          exp_labels: {
+            severity,
+            service: "checkout",
+            slo: "availability",
+            area: "billing",
+            team: "payments",
+          },
           exp_annotations: annotationsOf(severity),
         })),
       })),
@@ -251,7 +261,7 @@ describe.each(SCENARIOS)("burn-rate alerts for $label", ({ objective, periodDays
     );
     expect(`${result.stdout}${result.stderr}`).toContain("SUCCESS");
     expect(`${result.stdout}${result.stderr}`).not.toContain("FAILED");
-  }, 300_000);
+  }, 900_000);
 
   it("and the Cloud Monitoring policies, evaluated over the same series, fire exactly the same alerts", () => {
     const alerts = burnRateAlerts({ objective, periodDays });
@@ -295,7 +305,15 @@ describe("npm run monitoring -- rules", () => {
     const wrong = await runCommand("tools/monitoring/cli.ts", ["apply", "--stack", "prod"]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr.split("\n")[0]).toBe('command line: expected the command `rules`, found "apply"');
-    const missing = await runCommand("tools/monitoring/cli.ts", ["rules", "--stack", "prod", "--stack-file", "nope.yaml", "--out", work]);
+    const missing = await runCommand("tools/monitoring/cli.ts", [
+      "rules",
+      "--stack",
+      "prod",
+      "--stack-file",
+      "nope.yaml",
+      "--out",
+      work,
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.split("\n").filter(Boolean)).toHaveLength(1);
     expect(missing.stderr).toMatch(/^nope\.yaml: /);

@@ -1,4 +1,5 @@
 import type { ExemptionInForce } from "../../policies/exemptions";
+import type { MonitoringReport } from "./monitoring";
 
 /**
  * The planned-stack model shared by the offline plan, the policy runner and the reports.
@@ -58,4 +59,6 @@ export interface PlanResult {
   resources: PlannedResource[];
   summary: { resourceCount: number; byType: Record<string, number> };
   policy?: PolicyReport;
+  /** SLO and alert coverage, and the burn-rate warnings (adapted rows, low traffic). */
+  monitoring?: MonitoringReport;
 }

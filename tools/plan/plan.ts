@@ -3,6 +3,7 @@ import { definePlatform } from "../../stacks/platform";
 import { loadStackInput, type PlanOptions, PROJECT_NAME, type StackInput } from "./input";
 import { runUnderMocks } from "./mock-runtime";
 import type { PlannedResource, PlanResult } from "./model";
+import { monitoringReport } from "./monitoring";
 
 export { type PlanOptions, PROJECT_NAME, type StackInput };
 
@@ -22,7 +23,13 @@ export async function planStackInput(input: StackInput): Promise<StackPlan> {
     program: () => definePlatform(input.loaded.config),
   });
   return {
-    result: { stack: input.stack, project: PROJECT_NAME, resources, summary: summarize(resources) },
+    result: {
+      stack: input.stack,
+      project: PROJECT_NAME,
+      resources,
+      summary: summarize(resources),
+      monitoring: monitoringReport(input.loaded.config, resources),
+    },
     loaded: input.loaded,
     stackFile: input.stackFile,
   };

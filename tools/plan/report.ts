@@ -1,4 +1,5 @@
 import type { PlannedResource, PlanResult, PolicyReport } from "./model";
+import { renderMonitoring } from "./monitoring";
 import { renderRisk, summarizeRisk } from "./risk";
 
 /** Renders the plan for a terminal: tree by component, counts by type. */
@@ -17,6 +18,10 @@ export function renderPlanText(result: PlanResult): string {
   }
   lines.push("");
   lines.push(...renderRisk(summarizeRisk(result.resources)));
+  if (result.monitoring) {
+    lines.push("");
+    lines.push(...renderMonitoring(result.monitoring));
+  }
   if (result.policy) {
     lines.push("");
     lines.push(...renderPolicy(result.policy));

@@ -29,8 +29,12 @@ export interface ServiceMonitoringArgs {
    * a runbook link is `<runbookBaseUrl>/docs/runbooks/<file>.md`.
    */
   runbookBaseUrl: string;
-  /** Extra labels on the service, SLOs and alert policies. */
-  userLabels?: Record<string, string>;
+  /**
+   * Labels of the service, SLOs, uptime checks and alert policies: the environment's labels
+   * (`GcpEnvironment.labels`: team, environment, cost-center), which the pack requires; `service`
+   * and `team` are set from the service.
+   */
+  userLabels: Record<string, string>;
 }
 
 /**
@@ -52,7 +56,7 @@ export class ServiceMonitoring extends pulumi.ComponentResource {
     const { service } = args;
     const child: pulumi.CustomResourceOptions = { parent: this };
     const labels = {
-      ...(args.userLabels ?? {}),
+      ...args.userLabels,
       service: labelValue(service.name),
       team: labelValue(service.team),
     };

@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertRouter, Severity } from "../oncall/routing";
 import { type AlertDocumentationInput, alertDocumentation } from "./alerts";
-import { labelValue, routedFields } from "./route";
+import { routedFields } from "./route";
 
 /** On-call areas that own the platform's alerts. */
 export interface PlatformAlertAreas {
@@ -25,7 +25,8 @@ export interface PlatformAlertsArgs {
   areas?: PlatformAlertAreas;
   /** ERROR-or-worse log entries per second, over 5 minutes, that count as a spike. Default: 1. */
   errorLogsPerSecond?: number;
-  userLabels?: Record<string, string>;
+  /** Labels of the alert policies: the environment's labels (team, environment, cost-center). */
+  userLabels: Record<string, string>;
 }
 
 /** Log-based metric names (the alert filters read `logging.googleapis.com/user/<name>`). */
@@ -77,7 +78,7 @@ export class PlatformAlerts extends pulumi.ComponentResource {
       release: args.areas?.release ?? "release",
       errors: args.areas?.errors ?? "release",
     };
-    const labels = { ...(args.userLabels ?? {}), environment: labelValue(args.environment) };
+    const labels = { ...args.userLabels };
 
     const errorLogs = new gcp.logging.Metric(
       `${name}-error-log-entries`,

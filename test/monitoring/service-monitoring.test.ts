@@ -26,6 +26,7 @@ const testRouter: AlertRouter = {
 };
 
 const RUNBOOKS = "https://github.com/acme-corp/platform/blob/main";
+const LABELS = { team: "payments", environment: "prod", "cost-center": "cc-2100" };
 
 const checkout: ServiceDefinition = {
   name: "checkout",
@@ -107,6 +108,7 @@ describe("ServiceMonitoring", () => {
           service: checkout,
           router: testRouter,
           runbookBaseUrl: RUNBOOKS,
+          userLabels: LABELS,
         }),
     );
     const types = resources.map((r) => r.type).sort();
@@ -130,6 +132,7 @@ describe("ServiceMonitoring", () => {
           service: checkout,
           router: testRouter,
           runbookBaseUrl: RUNBOOKS,
+          userLabels: LABELS,
         }),
     );
     expect(get("checkout-availability-slo").inputs).toMatchObject({
@@ -180,6 +183,7 @@ describe("ServiceMonitoring", () => {
           service: checkout,
           router: testRouter,
           runbookBaseUrl: RUNBOOKS,
+          userLabels: LABELS,
         }),
     );
     expect(get("checkout-webhooks-slo").inputs).toMatchObject({
@@ -221,6 +225,7 @@ describe("ServiceMonitoring", () => {
           service: checkout,
           router: testRouter,
           runbookBaseUrl: RUNBOOKS,
+          userLabels: LABELS,
         }),
     );
     const sev1 = get("checkout-availability-sev1");
@@ -257,6 +262,7 @@ describe("ServiceMonitoring", () => {
           service: checkout,
           router: testRouter,
           runbookBaseUrl: RUNBOOKS,
+          userLabels: LABELS,
         }),
     );
     expect(get("checkout-latency-slo").inputs).toMatchObject({
@@ -274,6 +280,7 @@ describe("ServiceMonitoring", () => {
           service: checkout,
           router: testRouter,
           runbookBaseUrl: RUNBOOKS,
+          userLabels: LABELS,
         }),
     );
     const check = get("checkout-uptime-0");
@@ -316,6 +323,7 @@ describe("ServiceMonitoring", () => {
           service: checkout,
           router: testRouter,
           runbookBaseUrl: RUNBOOKS,
+          userLabels: LABELS,
         }),
     );
     const dashboard = JSON.parse(get("checkout-dashboard").inputs.dashboardJson as string);
@@ -382,6 +390,7 @@ describe("ServiceMonitoring", () => {
           service: worker,
           router: testRouter,
           runbookBaseUrl: RUNBOOKS,
+          userLabels: LABELS,
         }),
     );
     expect(resources.filter((r) => r.type === "gcp:monitoring/slo:Slo")).toEqual([]);
@@ -410,6 +419,7 @@ describe("ServiceMonitoring", () => {
         service: bad,
         router: testRouter,
         runbookBaseUrl: "http://x",
+        userLabels: LABELS,
       }),
     ).toThrow(
       'ServiceMonitoring "checkout": runbookBaseUrl must be an https URL, got "http://x"; SLO a: objective must be above 0 and below 100 percent, got 100; SLO a: a request-based SLI needs totalFilter and exactly one of goodFilter, badFilter; SLO b: periodDays must be a whole number of days from 1 to 30, got 45; SLO b: Prometheus queries need a {{window}} placeholder',
@@ -426,6 +436,7 @@ describe("PlatformAlerts", () => {
           environment: "payments",
           router: testRouter,
           runbookBaseUrl: RUNBOOKS,
+          userLabels: LABELS,
         }),
     );
     expect(resources.find((r) => r.name === "payments")?.type).toBe("platform:monitoring:PlatformAlerts");

@@ -4,6 +4,7 @@ import { environmentLabels, GcpEnvironment } from "../components/environment";
 import { OnCallRouting } from "../components/oncall";
 import { type CiOutputs, defineCiIdentities } from "./ci";
 import { defaultProjectId, type PlatformConfig } from "./config/schema";
+import { defineMonitoring } from "./monitoring";
 
 export interface EnvironmentOutputs {
   projectId: pulumi.Output<string>;
@@ -20,8 +21,11 @@ export interface PlatformOutputs {
   environments: Record<string, EnvironmentOutputs>;
   /** Workload Identity pool, preview/deploy identities and the claims they expect. */
   ci?: CiOutputs;
-  /** Notification channel ids of the on-call receivers (a contract with product teams: docs/stack-outputs.md). */
-  oncallChannels?: pulumi.Output<Record<string, string>>;
+  /**
+   * Notification channel ids of the on-call receivers, by environment then receiver (a contract with
+   * product teams: docs/stack-outputs.md). Alert policies notify channels of their own project only.
+   */
+  oncallChannels?: Record<string, pulumi.Output<Record<string, string>>>;
 }
 
 /**
@@ -30,11 +34,13 @@ export interface PlatformOutputs {
  */
 export function definePlatform(config: PlatformConfig): PlatformOutputs {
   const environments: Record<string, EnvironmentOutputs> = {};
-  const oncall = config.oncall ? defineOnCall(config) : undefined;
   const enabledServices: Record<string, EnabledServices> = {};
+  const components = new Map<string, GcpEnvironment>();
+  const routers = new Map<string, OnCallRouting>();
   for (const env of config.environments) {
     const team = config.teams.find((candidate) => candidate.name === env.team);
     if (!team) throw new Error(`environment ${env.name}: team ${env.team} is not defined`);
+    const oncall = config.oncall ? defineOnCall(config, env) : undefined;
     const environment = new GcpEnvironment(env.name, {
       tier: config.tier,
       team: team.name,
@@ -59,8 +65,9 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
       keyRotationDays: env.keyRotationDays,
       deletionProtection: env.deletionProtection,
     });
-    if (oncall && env.name === oncall.environment)
-      oncall.resolve(environment.projectId, environment.enabledServices["monitoring.googleapis.com"]);
+    oncall?.resolve(environment.projectId, environment.enabledServices["monitoring.googleapis.com"]);
+    if (oncall) routers.set(env.name, oncall.routing);
+    components.set(env.name, environment);
     environments[env.name] = {
       projectId: environment.projectId,
       projectNumber: environment.projectNumber,
@@ -72,6 +79,7 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
     };
     enabledServices[env.name] = environment.enabledServices;
   }
+  defineMonitoring(config, components, routers);
   const ci = config.ci
     ? defineCiIdentities(config.ci, config.tier, environments, enabledServices)
     : undefined;
@@ -79,23 +87,29 @@ export function definePlatform(config: PlatformConfig): PlatformOutputs {
     tier: config.tier,
     environments,
     ...(ci ? { ci } : {}),
-    ...(oncall ? { oncallChannels: oncall.routing.channelIds } : {}),
+    ...(routers.size > 0
+      ? {
+          oncallChannels: Object.fromEntries(
+            [...routers].map(([name, routing]) => [name, routing.channelIds] as const),
+          ),
+        }
+      : {}),
   };
 }
 
 /**
- * The on-call routing of the stack. Its channels live in one environment's project, which is
- * declared after them: the project id arrives through a deferred output, so budgets of every
- * environment (including that one) can already use the routes.
+ * The on-call routing of one environment, with its channels in the environment's own project: Cloud
+ * Monitoring alert policies and budgets notify only channels of their own project. The project is
+ * declared after the routing: its id arrives through a deferred output, so the environment's budget
+ * can already use the routes.
  */
-function defineOnCall(config: PlatformConfig) {
+function defineOnCall(config: PlatformConfig, env: PlatformConfig["environments"][number]) {
   const model = config.oncall!;
   // Deferred outputs keep the dependencies on the project and on the Monitoring API enablement.
   const [projectId, resolveProjectId] = pulumi.deferredOutput<string>();
   const [monitoringApi, resolveMonitoringApi] = pulumi.deferredOutput<pulumi.Resource[]>();
-  const owner = config.environments.find((env) => env.name === model.environment)!;
-  const team = config.teams.find((candidate) => candidate.name === owner.team)!;
-  const routing = new OnCallRouting("oncall", {
+  const team = config.teams.find((candidate) => candidate.name === env.team)!;
+  const routing = new OnCallRouting(`${env.name}-oncall`, {
     model,
     secrets: config.oncallSecrets ?? {},
     project: projectId,
@@ -104,7 +118,6 @@ function defineOnCall(config: PlatformConfig) {
   });
   return {
     routing,
-    environment: model.environment,
     resolve: (project: pulumi.Output<string>, api: pulumi.Resource | undefined) => {
       resolveProjectId(project);
       resolveMonitoringApi(pulumi.output(api ? [api] : []));

@@ -7,5 +7,6 @@ import { ensureDebianTool } from "../tools/debian-tools/fetch";
  */
 export default async function setup(): Promise<void> {
   await ensureDebianTool("prometheus-alertmanager", "amtool");
+  await ensureDebianTool("prometheus", "promtool");
   await ensureAlertmanager();
 }

@@ -15,6 +15,9 @@ export const DEFAULT_SECRET_LABEL_KEYS = [
 
 const URL = /https?:\/\/\S+/;
 
+/** AlertPolicy.severity values Cloud Monitoring accepts. */
+const ALERT_SEVERITIES = ["CRITICAL", "ERROR", "WARNING"];
+
 export const monitoringRules: PlatformRule[] = [
   resourceRule({
     name: "alert-policy-has-routes",
@@ -46,6 +49,62 @@ export const monitoringRules: PlatformRule[] = [
       );
       const inContent = typeof documentation?.content === "string" && URL.test(documentation.content);
       if (!linked && !inContent) report("documentation has no runbook link: on-call has nothing to follow.");
+    },
+  }),
+  resourceRule({
+    name: "alert-policy-has-severity",
+    description: "Alert policies declare their severity.",
+    severity: "medium",
+    category: "reliability",
+    checks: "AlertPolicy `severity` is CRITICAL, ERROR or WARNING.",
+    remediationSteps:
+      "Route the alert through components/oncall (SEV1 → CRITICAL, SEV2 → ERROR, SEV3 → WARNING), or set `severity`.",
+    types: [ALERT_POLICY],
+    check: ({ props, report }) => {
+      if (!ALERT_SEVERITIES.includes(props.severity as string))
+        report(
+          `severity is ${props.severity === undefined ? "not set" : JSON.stringify(props.severity)}: on-call cannot tell a page from a ticket.`,
+        );
+    },
+  }),
+  resourceRule({
+    name: "alert-policy-has-documentation",
+    description: "Alert policies carry Markdown documentation for on-call.",
+    severity: "medium",
+    category: "reliability",
+    checks:
+      "AlertPolicy `documentation.content` is non-empty text and `documentation.mimeType` is `text/markdown` (or unset, which Cloud Monitoring reads as Markdown).",
+    remediationSteps:
+      "Set `documentation` with what fired, likely causes, the first steps and the runbook link (components/monitoring builds it).",
+    types: [ALERT_POLICY],
+    check: ({ props, report }) => {
+      const documentation = objectOf(props.documentation);
+      const content = documentation?.content;
+      if (typeof content !== "string" || content.trim() === "") {
+        report("documentation.content is empty: the notification tells on-call nothing.");
+      }
+      const mimeType = documentation?.mimeType;
+      if (mimeType !== undefined && mimeType !== "text/markdown") {
+        report(
+          `documentation.mimeType is ${JSON.stringify(mimeType)}; Cloud Monitoring renders only text/markdown.`,
+        );
+      }
+    },
+  }),
+  resourceRule({
+    name: "alert-policy-auto-closes",
+    description: "Alert policies close their incidents by themselves after recovery.",
+    severity: "low",
+    category: "reliability",
+    checks: "AlertPolicy `alertStrategy.autoClose` is set.",
+    remediationSteps: 'Set `alertStrategy: { autoClose: "1800s" }` (on-call routes set it per severity).',
+    types: [ALERT_POLICY],
+    check: ({ props, report }) => {
+      const autoClose = objectOf(props.alertStrategy)?.autoClose;
+      if (typeof autoClose !== "string" || !/^[0-9]+s$/.test(autoClose))
+        report(
+          "alertStrategy.autoClose is not set: incidents stay open after recovery and hide the next one.",
+        );
     },
   }),
   resourceRule<{ secretLabelKeys: string[] }>({

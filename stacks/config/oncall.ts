@@ -235,12 +235,9 @@ export const dutiesSchema = z.strictObject({
   runbookReviewWeeks: z.number().int().min(1).max(52),
 });
 
+// Every environment's project gets its own channels (an alert policy or budget can only notify
+// channels of its own project), so the model names no project.
 export const oncallConfigSchema = z.strictObject({
-  environment: name
-    .default("platform")
-    .describe(
-      "The environment (under `platform:environments`) whose project holds the notification channels.",
-    ),
   people: z.array(personSchema).min(1),
   teams: z.array(oncallTeamSchema).min(1),
   severities: z.strictObject({
@@ -301,7 +298,6 @@ export function refineOncall(
   oncall: OncallConfig | undefined,
   secrets: Record<string, string> | undefined,
   platformTeams: readonly string[],
-  environments: readonly string[],
   ctx: z.RefinementCtx,
 ): void {
   if (!oncall) return;
@@ -344,8 +340,6 @@ export function refineOncall(
     "escalation policy name",
   );
 
-  if (!environments.includes(oncall.environment))
-    issue(["environment"], `one of the environments under platform:environments (${list(environments)})`);
   const people = oncall.people.map((p) => p.id);
   const teams = oncall.teams.map((t) => t.name);
   const receivers = new Map(oncall.receivers.map((r) => [r.name, r]));

@@ -3,6 +3,7 @@ import { TIERS, type Tier } from "../../components/environment/tiers";
 import { ciConfigSchema, refineCiReferences } from "./ci";
 import { findOverlaps, parseCidr } from "./cidr";
 import { oncallConfigSchema, oncallSecretsSchema, refineOncall } from "./oncall";
+import { refineServiceReferences, servicesSchema } from "./services";
 
 /**
  * The platform's stack configuration: every `platform:*` key of `stacks/Pulumi.<stack>.yaml`, with
@@ -143,6 +144,7 @@ export const platformConfigSchema = z
     oncallSecrets: oncallSecretsSchema
       .optional()
       .describe("Secrets of on-call receivers (`pulumi config set --secret --path 'oncallSecrets.<name>'`)."),
+    services: servicesSchema.optional(),
   })
   // Runs even when some keys are malformed (`when`): the cross-key checks judge the parts that are
   // well-formed, so one run reports shape and cross-key mistakes together.
@@ -241,11 +243,12 @@ export const platformConfigSchema = z
         config.environmentNames.map((name, index) => ({ name, projectId: projectIds[index] })),
         ctx,
       );
-      refineOncall(
-        config.oncall,
-        config.oncallSecrets,
+      refineOncall(config.oncall, config.oncallSecrets, teamNames, ctx);
+      refineServiceReferences(
+        config.services,
         teamNames,
         config.environmentNames.filter((name) => name !== undefined),
+        config.ci !== undefined,
         ctx,
       );
     },
@@ -277,6 +280,7 @@ function wellFormedParts(input: unknown) {
     ci: valid(ciConfigSchema, raw.ci),
     oncall: valid(oncallConfigSchema, raw.oncall),
     oncallSecrets: valid(oncallSecretsSchema, raw.oncallSecrets),
+    services: valid(servicesSchema, raw.services),
   };
 }
 

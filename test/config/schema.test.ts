@@ -134,8 +134,6 @@ describe("config mistakes name the file, the path, what was expected and what wa
       `${FILE}: platform:environments[0].name: expected a name short enough for the project id \`acmecorporat-platform-observ-dev\` (32 characters) to fit GCP's 30; or set projectId, found "platform-observ" (line 32)`,
       // Renaming the environment also breaks the CI identities' reference to it, defaulted or not.
       `${FILE}: platform:ci.platformEnvironment: expected one of the environments under platform:environments (platform-observ, payments, api), found nothing, so the default "platform" applied (line 53)`,
-      // ...and the on-call model's, which keeps its notification channels in that environment.
-      `${FILE}: platform:oncall.environment: expected one of the environments under platform:environments (platform-observ, payments, api), found nothing, so the default "platform" applied (line 72)`,
     ]);
   });
 
@@ -144,6 +142,7 @@ describe("config mistakes name the file, the path, what was expected and what wa
     expect(problems(text)).toEqual([
       `${FILE}: platform:environments[2].name: expected a unique environment name, found "payments" (line 45)`,
       `${FILE}: platform:ci.productRepositories[1].environment: expected one of the environments under platform:environments (platform, payments, payments), found "api" (line 67)`,
+      `${FILE}: platform:services[0].environment: expected one of the environments under platform:environments (platform, payments, payments), found "api" (line 76)`,
     ]);
   });
 

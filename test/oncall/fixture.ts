@@ -7,7 +7,6 @@ import { type OncallConfig, type OncallConfigInput, oncallConfigSchema } from ".
  */
 export function fixtureModel(): OncallConfigInput {
   return {
-    environment: "platform",
     people: [
       { id: "ana", name: "Ana Lima", email: "ana@example.com", team: "platform" },
       { id: "ben", name: "Ben Ross", email: "ben@example.com", team: "platform" },

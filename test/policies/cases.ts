@@ -657,6 +657,36 @@ export const cases: Case[] = [
     expect: [/documentation has no runbook link/],
   },
   {
+    rule: "alert-policy-has-severity",
+    pass: { type: "gcp:monitoring/alertPolicy:AlertPolicy", props: { severity: "CRITICAL" } },
+    fail: { type: "gcp:monitoring/alertPolicy:AlertPolicy", props: { displayName: "no severity" } },
+    expect: [/severity is not set: on-call cannot tell a page from a ticket\./],
+  },
+  {
+    rule: "alert-policy-has-documentation",
+    pass: {
+      type: "gcp:monitoring/alertPolicy:AlertPolicy",
+      props: { documentation: { content: "**Runbook:** https://x/r.md", mimeType: "text/markdown" } },
+    },
+    fail: {
+      type: "gcp:monitoring/alertPolicy:AlertPolicy",
+      props: { documentation: { content: "  ", mimeType: "text/plain" } },
+    },
+    expect: [
+      /documentation\.content is empty: the notification tells on-call nothing\./,
+      /documentation\.mimeType is "text\/plain"; Cloud Monitoring renders only text\/markdown\./,
+    ],
+  },
+  {
+    rule: "alert-policy-auto-closes",
+    pass: {
+      type: "gcp:monitoring/alertPolicy:AlertPolicy",
+      props: { alertStrategy: { autoClose: "1800s" } },
+    },
+    fail: { type: "gcp:monitoring/alertPolicy:AlertPolicy", props: { alertStrategy: {} } },
+    expect: [/alertStrategy\.autoClose is not set: incidents stay open/],
+  },
+  {
     rule: "notification-channel-secrets-sensitive",
     pass: {
       type: "gcp:monitoring/notificationChannel:NotificationChannel",

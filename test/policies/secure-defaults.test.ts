@@ -53,10 +53,39 @@ describe("default component arguments at prod level", () => {
   it.each([
     ["CiIdentity and ProductCiIdentity", "components/ci-identity/README.md"],
     ["StateBackend", "components/state-backend/README.md"],
+    ["ServiceMonitoring", "components/monitoring/README.md"],
   ])("%s as in its README", async (_name, readme) => {
     const [example] = typeScriptBlocks(readFileSync(readme, "utf8"));
     const { resources } = await runExample(example, { stack: "prod" });
     expect(resources.length).toBeGreaterThan(3);
+    expect(await violations(resources)).toEqual([]);
+  });
+
+  it("PlatformAlerts with only its required arguments", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const { PlatformAlerts } = await import("../../components/monitoring");
+    const { resources } = await runUnderMocks({
+      project: "platform",
+      stack: "prod",
+      program: () => {
+        new PlatformAlerts("shop", {
+          project: "acme-shop-prod",
+          environment: "shop",
+          runbookBaseUrl: "https://github.com/acme-corp/platform/blob/main",
+          userLabels: { team: "shop", environment: "prod", "cost-center": "cc-1" },
+          router: {
+            route: (area, severity) => ({
+              notificationChannels: pulumi.output(["projects/acme-shop-prod/notificationChannels/1"]),
+              severity: severity === "SEV1" ? "CRITICAL" : severity === "SEV2" ? "ERROR" : "WARNING",
+              alertStrategy: {},
+              userLabels: { area, severity: severity.toLowerCase(), team: "shop" },
+            }),
+          },
+        });
+      },
+    });
+    // The stack, the component, two log-based metrics and four alert policies.
+    expect(resources.length).toBe(8);
     expect(await violations(resources)).toEqual([]);
   });
 

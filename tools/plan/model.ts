@@ -1,4 +1,5 @@
 import type { ExemptionInForce } from "../../policies/exemptions";
+import type { MonitoringReport } from "./monitoring";
 
 /**
  * The planned-stack model shared by the offline plan, the policy runner and the reports.
@@ -79,4 +80,6 @@ export interface PlanResult {
   /** The stack's outputs; absent only in plans written before outputs were recorded. */
   outputs?: StackOutputs;
   policy?: PolicyReport;
+  /** SLO and alert coverage, and the burn-rate warnings (adapted rows, low traffic). */
+  monitoring?: MonitoringReport;
 }

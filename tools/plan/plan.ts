@@ -4,6 +4,7 @@ import { loadStackInput, type PlanOptions, PROJECT_NAME, type StackInput } from 
 import type { OutputMode } from "./mock-outputs";
 import { runUnderMocks } from "./mock-runtime";
 import type { PlannedResource, PlanResult } from "./model";
+import { monitoringReport } from "./monitoring";
 
 export { type PlanOptions, PROJECT_NAME, type StackInput };
 
@@ -40,6 +41,7 @@ export async function planStackInput(input: StackInput, mode: PlanMode = {}): Pr
       resources,
       summary: summarize(resources),
       outputs: stackOutputs,
+      monitoring: monitoringReport(input.loaded.config, resources),
     },
     loaded: input.loaded,
     stackFile: input.stackFile,

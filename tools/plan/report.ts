@@ -1,4 +1,5 @@
 import type { PlannedResource, PlanResult, PolicyReport, StackOutputs } from "./model";
+import { renderMonitoring } from "./monitoring";
 import { renderRisk, summarizeRisk } from "./risk";
 import { KNOWN_AFTER_UP, unknownPaths } from "./unknown-values";
 
@@ -29,6 +30,10 @@ export function renderPlanText(result: PlanResult): string {
   if (result.outputs) {
     lines.push("");
     lines.push(...renderOutputs(result.outputs));
+  }
+  if (result.monitoring) {
+    lines.push("");
+    lines.push(...renderMonitoring(result.monitoring));
   }
   if (result.policy) {
     lines.push("");

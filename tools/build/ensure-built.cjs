@@ -26,7 +26,8 @@ function newestInput() {
       if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
       const path = join(folder, entry.name);
       if (entry.isDirectory()) visit(path);
-      else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+      else if (entry.name.endsWith(".ts") || entry.name.endsWith(".json"))
+        newest = Math.max(newest, statSync(path).mtimeMs);
     }
   };
   for (const folder of SOURCE_FOLDERS) visit(join(root, folder));

@@ -175,7 +175,7 @@ describe("deploy-identity-bound-to-environment: accounts that change things", ()
       config,
     );
     expect(outcome.messages).toEqual([
-      ".member: value unknown at preview; failing closed (failClosedOnUnknown is set for this stack). It is checked again when the value is known.",
+      ".member: value unknown at preview and computed by no resource of this stack (it has no property dependency); only a program hiding the value leaves it unknown, so it fails closed (failClosedOnUnknown is set for this stack).",
     ]);
   });
 });

@@ -16,8 +16,7 @@ const END = "<!-- ci-identities:end -->";
 
 /** Plans the component with the example of the bundled stacks (organization, repository, state). */
 async function planIdentity(): Promise<PlannedResource[]> {
-  const { CiIdentity } =
-    require("../../components/ci-identity") as typeof import("../../components/ci-identity");
+  const { CiIdentity } = await import("../../components/ci-identity/index.js");
   const { resources } = await runUnderMocks({
     project: "platform",
     stack: "prod",

@@ -8,7 +8,7 @@ export const DEFAULT_AUTO_CLOSE = "1800s";
 export interface RoutedAlertFields {
   notificationChannels: pulumi.Output<string[]>;
   severity?: "CRITICAL" | "ERROR" | "WARNING";
-  alertStrategy: pulumi.Output<gcp.types.input.monitoring.AlertPolicyAlertStrategy>;
+  alertStrategy: pulumi.Input<gcp.types.input.monitoring.AlertPolicyAlertStrategy>;
   userLabels: Record<string, string>;
 }
 
@@ -26,14 +26,25 @@ export function routedFields(
   return {
     notificationChannels: route.notificationChannels,
     ...(route.severity ? { severity: route.severity } : {}),
-    alertStrategy: pulumi.output(route.alertStrategy).apply(
-      (strategy): gcp.types.input.monitoring.AlertPolicyAlertStrategy => ({
-        ...strategy,
-        autoClose: strategy.autoClose ?? DEFAULT_AUTO_CLOSE,
-      }),
-    ),
+    alertStrategy: withAutoClose(route.alertStrategy),
     userLabels: { ...route.userLabels, ...labels, area: labelValue(area), severity: severity.toLowerCase() },
   };
+}
+
+/**
+ * The route's strategy with an autoClose. A plain strategy object is kept as an object: its
+ * re-notify channel names are unknown until the channels exist, and an `apply` over the whole
+ * object would make autoClose unknown in a preview too (the apply does not run on unknowns).
+ */
+export function withAutoClose(
+  strategy: pulumi.Input<gcp.types.input.monitoring.AlertPolicyAlertStrategy>,
+): pulumi.Input<gcp.types.input.monitoring.AlertPolicyAlertStrategy> {
+  if (pulumi.Output.isInstance(strategy) || strategy instanceof Promise)
+    return pulumi.output(strategy).apply((resolved) => ({
+      ...resolved,
+      autoClose: resolved.autoClose ?? DEFAULT_AUTO_CLOSE,
+    }));
+  return { ...strategy, autoClose: strategy.autoClose ?? DEFAULT_AUTO_CLOSE };
 }
 
 /** GCP label values: lowercase letters, digits, `_` and `-`, at most 63 characters. */

@@ -1,3 +1,4 @@
+import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import {
@@ -6,8 +7,9 @@ import {
   ServiceMonitoring,
   validateServiceMonitoringArgs,
 } from "../../components/monitoring";
+import { DEFAULT_AUTO_CLOSE } from "../../components/monitoring/route";
 import type { AlertRouter, Severity } from "../../components/oncall/routing";
-import { runUnderMocks } from "../../tools/plan/mock-runtime";
+import { runUnderMocks, UNKNOWN_VALUE } from "../../tools/plan/mock-runtime";
 import type { PlannedResource } from "../../tools/plan/model";
 
 /** A small router: one channel per area and severity, the contract's severity mapping. */
@@ -470,5 +472,69 @@ describe("PlatformAlerts", () => {
         /^https:\/\/github\.com\/acme-corp\/platform\/blob\/main\/docs\/runbooks\/(nat-exhaustion|error-log-spike|failed-deploy)\.md$/,
       );
     }
+  });
+});
+
+describe("routed alert strategy in a preview", () => {
+  /** Channels that a first preview does not know yet; re-notify every 30 min, autoClose when the route sets it. */
+  function previewRouter(autoClose: string | undefined): AlertRouter {
+    return {
+      route(area: string, severity: Severity) {
+        const channel = new gcp.monitoring.NotificationChannel(`${area}-${severity.toLowerCase()}`, {
+          project: "acme-payments-prod",
+          type: "email",
+          labels: { email_address: "oncall@example.com" },
+        });
+        const notificationChannels = pulumi.all([channel.name]);
+        return {
+          notificationChannels,
+          severity: "ERROR",
+          alertStrategy: {
+            ...(autoClose ? { autoClose } : {}),
+            notificationChannelStrategies: [
+              { notificationChannelNames: notificationChannels, renotifyInterval: "1800s" },
+            ],
+          },
+          userLabels: { area, severity: severity.toLowerCase(), team: `${area}-oncall` },
+        };
+      },
+    };
+  }
+
+  async function strategies(autoClose: string | undefined) {
+    const { resources } = await runUnderMocks({
+      project: "platform",
+      stack: "test",
+      outputs: "preview",
+      program: () =>
+        new PlatformAlerts("payments", {
+          project: "acme-payments-prod",
+          environment: "payments",
+          router: previewRouter(autoClose),
+          runbookBaseUrl: RUNBOOKS,
+          userLabels: LABELS,
+        }),
+    });
+    return resources
+      .filter((r) => r.type === "gcp:monitoring/alertPolicy:AlertPolicy")
+      .map((r) => [r.name, r.inputs.alertStrategy]);
+  }
+
+  const unknownChannels = [{ notificationChannelNames: UNKNOWN_VALUE, renotifyInterval: "1800s" }];
+
+  it("keeps the route's autoClose known while the re-notify channel names are unknown", async () => {
+    const strategy = { autoClose: "7200s", notificationChannelStrategies: unknownChannels };
+    expect(await strategies("7200s")).toEqual([
+      ["payments-nat-allocation-failures", strategy],
+      ["payments-nat-dropped-packets", strategy],
+      ["payments-error-log-spike", strategy],
+      ["payments-failed-deploy", strategy],
+    ]);
+  });
+
+  it("adds the default autoClose to a route without one, still known in a preview", async () => {
+    const strategy = { autoClose: DEFAULT_AUTO_CLOSE, notificationChannelStrategies: unknownChannels };
+    expect(DEFAULT_AUTO_CLOSE).toBe("1800s");
+    expect((await strategies(undefined)).map(([, s]) => s)).toEqual([strategy, strategy, strategy, strategy]);
   });
 });

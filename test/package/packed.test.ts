@@ -202,7 +202,7 @@ describe("the team's project with the installed package", () => {
       (r: { type: string }) => r.type === "gcp:serviceaccount/iAMMember:IAMMember",
     );
     expect(binding.inputs.member).toBe(
-      "principalSet://iam.googleapis.com/projects/210029687797/locations/global/workloadIdentityPools/github-actions/attribute.deploy_target/634567890/dev/push/refs/heads/main",
+      "principalSet://iam.googleapis.com/projects/210029687797/locations/global/workloadIdentityPools/github-actions/attribute.deploy_target/634567890/dev/push/refs/heads/main:acme-corp/team-service/.github/workflows/deploy.yml@refs/heads/main",
     );
     expect(plan.policy.pack).toEqual({ name: "platform-policies", version: "0.1.0" });
     expect(

@@ -61,89 +61,94 @@ export const productRepositorySchema = z.strictObject({
   previewRoles: z.array(role).optional(),
 });
 
-export const ciConfigSchema = z
-  .strictObject({
-    github: z.strictObject({
-      organization: organizationName,
-      /** `gh api orgs/<organization> --jq .id` */
-      organizationId: githubId("organization"),
-    }),
-    /** The repository of this platform (`gh api repos/<org>/<repo> --jq .id`). */
-    platformRepository: z.strictObject({
-      name: repositoryName,
-      id: githubId("repository"),
-      /** The only workflow file whose jobs may deploy this stack. Default: `.github/workflows/deploy.yml`. */
-      deployWorkflow: deployWorkflow.optional(),
-    }),
-    /** The environment whose project hosts the pool and the platform's identities. Default: `platform`. */
-    platformEnvironment: environmentName.default("platform"),
-    /** The GitHub environment of this stack's deploy job. Default: the stack's tier. */
-    deployEnvironment: githubEnvironment.optional(),
-    /** Where the state lives (see components/state-backend). */
-    state: z.strictObject({
-      bucket: z.string().regex(BUCKET_NAME, "a GCS bucket name without gs://, like `acme-pulumi-state`"),
-      secretsKey: z
-        .string()
-        .regex(
-          CRYPTO_KEY_ID,
-          "a KMS key id, like `projects/acme-state/locations/eu/keyRings/pulumi-state/cryptoKeys/pulumi-secrets`",
-        ),
-    }),
-    productRepositories: z.array(productRepositorySchema).default([]),
-    /**
-     * Repositories the pool trusts whose identities their teams declare in their own programs
-     * (ProductCiIdentity with the pool from this stack's `ci.pool` output). Default: none.
-     */
-    teamManagedRepositories: z
-      .array(z.strictObject({ name: repositoryName, id: githubId("repository") }))
-      .default([]),
-  })
-  .superRefine((ci, ctx) => {
-    ci.productRepositories.forEach((repo, index) => {
-      for (const key of ["roles", "previewRoles"] as const) {
-        (repo[key] ?? []).forEach((role, roleIndex) => {
-          const problem = productRoleProblem(role);
-          if (problem) {
-            ctx.addIssue({
-              code: "custom",
-              path: ["productRepositories", index, key, roleIndex],
-              message: problem,
-            });
-          }
-        });
-      }
-    });
-    const ids = [ci.platformRepository.id, ...ci.productRepositories.map((repo) => repo.id)];
-    const names = [ci.platformRepository.name, ...ci.productRepositories.map((repo) => repo.name)];
-    ci.teamManagedRepositories.forEach((repo, index) => {
-      if (
-        ids.includes(repo.id) ||
-        ci.teamManagedRepositories.findIndex((other) => other.id === repo.id) !== index
-      )
-        ctx.addIssue({
-          code: "custom",
-          path: ["teamManagedRepositories", index, "id"],
-          message:
-            "a repository id listed only once (not also under platformRepository or productRepositories)",
-        });
-    });
-    ci.productRepositories.forEach((repo, index) => {
-      if (ids.indexOf(repo.id) !== index + 1) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["productRepositories", index, "id"],
-          message: "a repository id listed only once",
-        });
-      }
-      if (names.indexOf(repo.name) !== index + 1) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["productRepositories", index, "name"],
-          message: "a repository name listed only once",
-        });
-      }
-    });
+/**
+ * The shape of `platform:ci` without the checks across its entries: the stack-wide checks
+ * (environment references) still run on a section whose only problem is, say, a refused role, so
+ * one run names every problem.
+ */
+export const ciConfigShapeSchema = z.strictObject({
+  github: z.strictObject({
+    organization: organizationName,
+    /** `gh api orgs/<organization> --jq .id` */
+    organizationId: githubId("organization"),
+  }),
+  /** The repository of this platform (`gh api repos/<org>/<repo> --jq .id`). */
+  platformRepository: z.strictObject({
+    name: repositoryName,
+    id: githubId("repository"),
+    /** The only workflow file whose jobs may deploy this stack. Default: `.github/workflows/deploy.yml`. */
+    deployWorkflow: deployWorkflow.optional(),
+  }),
+  /** The environment whose project hosts the pool and the platform's identities. Default: `platform`. */
+  platformEnvironment: environmentName.default("platform"),
+  /** The GitHub environment of this stack's deploy job. Default: the stack's tier. */
+  deployEnvironment: githubEnvironment.optional(),
+  /** Where the state lives (see components/state-backend). */
+  state: z.strictObject({
+    bucket: z.string().regex(BUCKET_NAME, "a GCS bucket name without gs://, like `acme-pulumi-state`"),
+    secretsKey: z
+      .string()
+      .regex(
+        CRYPTO_KEY_ID,
+        "a KMS key id, like `projects/acme-state/locations/eu/keyRings/pulumi-state/cryptoKeys/pulumi-secrets`",
+      ),
+  }),
+  productRepositories: z.array(productRepositorySchema).default([]),
+  /**
+   * Repositories the pool trusts whose identities their teams declare in their own programs
+   * (ProductCiIdentity with the pool from this stack's `ci.pool` output). Default: none.
+   */
+  teamManagedRepositories: z
+    .array(z.strictObject({ name: repositoryName, id: githubId("repository") }))
+    .default([]),
+});
+
+export const ciConfigSchema = ciConfigShapeSchema.superRefine((ci, ctx) => {
+  ci.productRepositories.forEach((repo, index) => {
+    for (const key of ["roles", "previewRoles"] as const) {
+      (repo[key] ?? []).forEach((role, roleIndex) => {
+        const problem = productRoleProblem(role);
+        if (problem) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["productRepositories", index, key, roleIndex],
+            message: problem,
+          });
+        }
+      });
+    }
   });
+  const ids = [ci.platformRepository.id, ...ci.productRepositories.map((repo) => repo.id)];
+  const names = [ci.platformRepository.name, ...ci.productRepositories.map((repo) => repo.name)];
+  ci.teamManagedRepositories.forEach((repo, index) => {
+    if (
+      ids.includes(repo.id) ||
+      ci.teamManagedRepositories.findIndex((other) => other.id === repo.id) !== index
+    )
+      ctx.addIssue({
+        code: "custom",
+        path: ["teamManagedRepositories", index, "id"],
+        message:
+          "a repository id listed only once (not also under platformRepository or productRepositories)",
+      });
+  });
+  ci.productRepositories.forEach((repo, index) => {
+    if (ids.indexOf(repo.id) !== index + 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["productRepositories", index, "id"],
+        message: "a repository id listed only once",
+      });
+    }
+    if (names.indexOf(repo.name) !== index + 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["productRepositories", index, "name"],
+        message: "a repository name listed only once",
+      });
+    }
+  });
+});
 
 export type CiConfig = z.output<typeof ciConfigSchema>;
 export type CiConfigInput = z.input<typeof ciConfigSchema>;

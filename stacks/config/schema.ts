@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TIERS, type Tier } from "../../components/environment/tiers";
-import { ciConfigSchema, refineCiReferences } from "./ci";
+import { ciConfigSchema, ciConfigShapeSchema, refineCiReferences } from "./ci";
 import { findOverlaps, parseCidr } from "./cidr";
 import { oncallConfigSchema, oncallSecretsSchema, refineOncall } from "./oncall";
 import { refineServiceReferences, servicesSchema } from "./services";
@@ -277,7 +277,7 @@ function wellFormedParts(input: unknown) {
     ),
     teamNames: list(raw.teams).map(nameOf),
     environmentNames: list(raw.environments).map(nameOf),
-    ci: valid(ciConfigSchema, raw.ci),
+    ci: valid(ciConfigShapeSchema, raw.ci),
     oncall: valid(oncallConfigSchema, raw.oncall),
     oncallSecrets: valid(oncallSecretsSchema, raw.oncallSecrets),
     services: valid(servicesSchema, raw.services),

@@ -45,7 +45,8 @@ function declare(pool: WorkloadIdentityPoolRef | (() => WorkloadIdentityPoolRef)
   });
 }
 
-const DEPLOY_MEMBER = `principalSet://iam.googleapis.com/${POOL}/attribute.deploy_target/634567890/dev/push/refs/heads/main`;
+// The deploy principal pins the workflow too (job_workflow_ref): <org>/<repo>/.github/workflows/deploy.yml@<deploy ref>.
+const DEPLOY_MEMBER = `principalSet://iam.googleapis.com/${POOL}/attribute.deploy_target/634567890/dev/push/refs/heads/main:acme-corp/team-service/.github/workflows/deploy.yml@refs/heads/main`;
 
 describe("ProductCiIdentity with a pool reference", () => {
   it("binds the deploy identity through the pool named in full", async () => {

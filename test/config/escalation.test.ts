@@ -106,6 +106,21 @@ describe("product repositories stay out of the platform's environment", () => {
     ]);
   });
 
+  it("is still named when another entry of platform:ci is refused too (a duplicate id)", () => {
+    const text = stackText({
+      repositories: `${REPOSITORIES.replace("environment: payments", "environment: platform")}
+      - name: payments-web
+        id: "623456789"
+        environment: payments
+        githubEnvironments: [prod]
+        roles: [roles/run.developer]`,
+    });
+    expect(problems(text)).toEqual([
+      `${FILE}: platform:ci.productRepositories[1].id: expected a repository id listed only once, found "623456789" (line ${lineOf(text, 'id: "623456789"', "payments-web")})`,
+      `${FILE}: platform:ci.productRepositories[0].environment: expected a product team's environment, not the platform's (\`platform\`, whose project holds the pool and the platform's deploy identity), found "platform" (line ${lineOf(text, "environment: platform")})`,
+    ]);
+  });
+
   it("follows a renamed platform environment (platformEnvironment), not the word `platform`", () => {
     const text = stackText({
       repositories: REPOSITORIES.replace("environment: payments", "environment: api"),

@@ -142,7 +142,6 @@ describe("config mistakes name the file, the path, what was expected and what wa
     expect(problems(text)).toEqual([
       `${FILE}: platform:environments[2].name: expected a unique environment name, found "payments" (line 45)`,
       `${FILE}: platform:ci.productRepositories[1].environment: expected one of the environments under platform:environments (platform, payments, payments), found "api" (line 67)`,
-      `${FILE}: platform:services[0].environment: expected one of the environments under platform:environments (platform, payments, payments), found "api" (line 76)`,
     ]);
   });
 

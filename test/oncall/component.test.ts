@@ -160,17 +160,27 @@ describe("secrets of the stack program", () => {
     for (const value of Object.values(FIXTURE_SECRETS)) expect(json).not.toContain(value);
     expect(json).not.toContain("SENTINEL");
     const channels = result.resources.filter((r) => r.type === CHANNEL);
-    expect(channels).toHaveLength(7);
-    expect(channels.filter((c) => c.secretPaths).length).toBe(5);
-    // Created in the platform environment's project, after its Monitoring API is enabled.
-    for (const channel of channels) {
-      expect(channel.inputs.project).toBe("acme-platform-dev");
-      expect(channel.dependencies).toEqual(
-        expect.arrayContaining([
-          "urn:pulumi:fixture::platform::platform:environment:GcpEnvironment$gcp:projects/service:Service::platform-api-monitoring",
-          "urn:pulumi:fixture::platform::platform:environment:GcpEnvironment$gcp:organizations/project:Project::platform-project",
-        ]),
-      );
+    // One OnCallRouting per environment (`<env>-oncall`): the fixture model's 7 receivers (5 with a
+    // secret) in each of the two environments.
+    expect(channels).toHaveLength(14);
+    expect(channels.filter((c) => c.secretPaths).length).toBe(10);
+    // Each created in its environment's own project, after that project's Monitoring API is enabled:
+    // alert policies and budgets notify only channels of their own project.
+    for (const [environment, project] of [
+      ["platform", "acme-platform-dev"],
+      ["payments", "acme-payments-dev"],
+    ]) {
+      const own = channels.filter((c) => c.name.startsWith(`${environment}-oncall-`));
+      expect(own).toHaveLength(7);
+      for (const channel of own) {
+        expect(channel.inputs.project).toBe(project);
+        expect(channel.dependencies).toEqual(
+          expect.arrayContaining([
+            `urn:pulumi:fixture::platform::platform:environment:GcpEnvironment$gcp:projects/service:Service::${environment}-api-monitoring`,
+            `urn:pulumi:fixture::platform::platform:environment:GcpEnvironment$gcp:organizations/project:Project::${environment}-project`,
+          ]),
+        );
+      }
     }
   });
 
@@ -185,8 +195,10 @@ describe("secrets of the stack program", () => {
         definePlatform({ ...config, oncallSecrets: { ...FIXTURE_SECRETS } });
       },
     });
-    const pagerduty = resources.find((r) => r.name === "oncall-pd-payments")!;
-    expect(pagerduty.inputs.sensitiveLabels).toEqual({ serviceKey: "[secret]" });
+    for (const environment of ["platform", "payments"]) {
+      const pagerduty = resources.find((r) => r.name === `${environment}-oncall-pd-payments`)!;
+      expect(pagerduty.inputs.sensitiveLabels).toEqual({ serviceKey: "[secret]" });
+    }
     expect(JSON.stringify(resources)).not.toContain("SENTINEL");
   });
 });

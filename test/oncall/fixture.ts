@@ -211,5 +211,11 @@ export function stackFileText(
         Object.keys(secrets).map((name) => [name, { secure: `v1:fixture:${name}` }]),
       ),
     },
+    // What `pulumi stack init --secrets-provider gcpkms://<key>` writes beside the `secure:` values:
+    // the dev tier's KMS key and the stack's data key encrypted with it (a placeholder of that shape,
+    // like the `secure:` values above).
+    secretsprovider:
+      "gcpkms://projects/acme-state/locations/europe-west1/keyRings/pulumi-state/cryptoKeys/pulumi-secrets-dev",
+    encryptedkey: "cGxhY2Vob2xkZXIgZGF0YSBrZXkgb2YgdGhlIG9uLWNhbGwgZml4dHVyZSBzdGFjaw==",
   });
 }

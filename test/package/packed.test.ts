@@ -202,14 +202,28 @@ describe("the team's project with the installed package", () => {
       (r: { type: string }) => r.type === "gcp:serviceaccount/iAMMember:IAMMember",
     );
     expect(binding.inputs.member).toBe(
-      "principalSet://iam.googleapis.com/projects/210029687797/locations/global/workloadIdentityPools/github-actions/attribute.deploy_target/634567890/dev/push/refs/heads/main",
+      "principalSet://iam.googleapis.com/projects/210029687797/locations/global/workloadIdentityPools/github-actions/attribute.deploy_target/634567890/dev/push/refs/heads/main:acme-corp/team-service/.github/workflows/deploy.yml@refs/heads/main",
     );
     expect(plan.policy.pack).toEqual({ name: "platform-policies", version: "0.1.0" });
     expect(
       plan.policy.violations.filter((v: { enforcementLevel: string }) => v.enforcementLevel === "mandatory"),
     ).toEqual([]);
     expect(plan.outputs.values.projectId).toBe("acme-payments-dev");
+    // A first preview, as `pulumi preview` shows it: the new account's email is computed at up.
+    expect(plan.outputMode).toBe("preview");
+    expect(plan.outputs.unknownPaths).toEqual(["deployServiceAccount"]);
     expect(planned.stdout).toContain(
+      "Stack outputs (1 unknown until pulumi up):\n  deployServiceAccount = (unknown until pulumi up)\n",
+    );
+    // As after up: the email the account will have.
+    const known = await exec(
+      join(TEAM, "node_modules/.bin/platform-plan"),
+      ["--stack", "dev", "--known-outputs", "--skip-policy"],
+      TEAM,
+    );
+    expect(known.stderr).toBe("");
+    expect(known.code).toBe(0);
+    expect(known.stdout).toContain(
       "Stack outputs:\n  deployServiceAccount = deploy-team-service@acme-payments-dev.iam.gserviceaccount.com\n",
     );
   });

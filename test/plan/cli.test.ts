@@ -44,7 +44,7 @@ describe("npm run plan", () => {
     );
     expect(json.summary.resourceCount).toBe(json.resources.length);
     // A first preview: a new service account's member is unknown, written as `pulumi preview --json` does.
-    expect(json.outputs).toBe("preview");
+    expect(json.outputMode).toBe("preview");
     const stateGrant = json.resources.find(
       (r: { type: string; name: string }) =>
         r.type === "gcp:storage/bucketIAMMember:BucketIAMMember" && r.name === "ci-deploy-state-bucket",
@@ -75,7 +75,7 @@ describe("npm run plan", () => {
     expect(text).not.toContain("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
     expect(result.stdout).not.toContain("(known after up)");
     const json = JSON.parse(text);
-    expect(json.outputs).toBe("known");
+    expect(json.outputMode).toBe("known");
     const stateGrant = json.resources.find(
       (r: { type: string; name: string }) =>
         r.type === "gcp:storage/bucketIAMMember:BucketIAMMember" && r.name === "ci-deploy-state-bucket",

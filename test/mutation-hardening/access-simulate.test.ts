@@ -327,7 +327,7 @@ describe("evaluateProvider", () => {
     ).toEqual({
       ok: false,
       stage: "mapping",
-      reason: "mapping attribute.b = `1 == 1` gave a boolean, not a string",
+      reason: "mapping attribute.b = `1 == 1` gave a boolean, not a string or a list of strings",
     });
     const failed = evaluateProvider(model({ "google.subject": "assertion.missing" }), { iss: ISSUER });
     expect(failed).toMatchObject({ ok: false, stage: "mapping" });
@@ -336,8 +336,7 @@ describe("evaluateProvider", () => {
     );
   });
 
-  // google.groups is left out: a CEL list result is not a JS array, so the simulator maps no group
-  // today (a known gap, reported with the tools/access rewrite).
+  // google.groups and list-valued attributes: test/access/list-attributes.test.ts.
   it("the condition sees google.subject and attribute.*; an empty condition is none", () => {
     const mapping = { "google.subject": "assertion.sub", "attribute.repo": "assertion.repo" };
     const token = { iss: ISSUER, sub: "s1", repo: "r" };

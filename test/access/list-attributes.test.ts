@@ -171,3 +171,40 @@ describe("custom attributes mapped to a list", () => {
     });
   });
 });
+
+describe("names from the stack that are Object.prototype members", () => {
+  const TOKEN = { iss: ISSUER, sub: "ivan", groups: ["admins"] };
+
+  it("a resource type named like one is not a grant and crashes nothing", () => {
+    for (const type of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      const plan = [
+        provider(GROUPS_MAPPING),
+        resource(type, "odd", {
+          serviceAccountId: "projects/p/serviceAccounts/odd@p.iam.gserviceaccount.com",
+          role: "roles/iam.workloadIdentityUser",
+          member: ADMINS,
+          project: "p",
+        }),
+      ];
+      expect(simulateAccess(plan, TOKEN), type).toEqual([]);
+    }
+  });
+
+  it("a role named like one is neither Google's nor the stack's: assumed to impersonate, as any unknown role", () => {
+    const plan = [
+      provider(GROUPS_MAPPING),
+      resource(MEMBER_TYPE, "odd-role", {
+        serviceAccountId: "projects/p/serviceAccounts/odd@p.iam.gserviceaccount.com",
+        role: "constructor",
+        member: ADMINS,
+      }),
+    ];
+    expect(simulateAccess(plan, TOKEN).map((d) => [d.serviceAccount, d.allowed, d.reason])).toEqual([
+      [
+        "odd@p.iam.gserviceaccount.com",
+        true,
+        `granted by ${ADMINS} (constructor on the service account, a role not defined in the stack or by Google: assumed to allow impersonation)`,
+      ],
+    ]);
+  });
+});

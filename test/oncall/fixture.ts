@@ -212,5 +212,10 @@ export function stackFileText(
         Object.keys(secrets).map((name) => [name, { secure: `v1:fixture:${name}` }]),
       ),
     },
+    // What `pulumi stack init --secrets-provider gcpkms://...` writes: a stack with secure values
+    // needs both, or the loader refuses it (stacks/config/secrets-provider.ts).
+    secretsprovider:
+      "gcpkms://projects/acme-state/locations/europe-west1/keyRings/pulumi-state/cryptoKeys/pulumi-secrets-dev",
+    encryptedkey: Buffer.from("fixture data key").toString("base64"),
   });
 }

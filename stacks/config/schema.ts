@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TIERS, type Tier } from "../../components/environment/tiers";
-import { ciConfigSchema, refineCiReferences } from "./ci";
+import { ciConfigSchema, ciReferencesOf, refineCiReferences } from "./ci";
 import { findOverlaps, parseCidr } from "./cidr";
 import { oncallConfigSchema, oncallSecretsSchema, refineOncall } from "./oncall";
 
@@ -237,7 +237,7 @@ export const platformConfigSchema = z
         }
       });
       refineCiReferences(
-        config.ci,
+        config.ciReferences,
         config.environmentNames.map((name, index) => ({ name, projectId: projectIds[index] })),
         ctx,
       );
@@ -274,7 +274,7 @@ function wellFormedParts(input: unknown) {
     ),
     teamNames: list(raw.teams).map(nameOf),
     environmentNames: list(raw.environments).map(nameOf),
-    ci: valid(ciConfigSchema, raw.ci),
+    ciReferences: ciReferencesOf(raw.ci),
     oncall: valid(oncallConfigSchema, raw.oncall),
     oncallSecrets: valid(oncallSecretsSchema, raw.oncallSecrets),
   };

@@ -172,7 +172,7 @@ describe("npm run oncall", () => {
     ],
     [
       ["check", "--stack", "qa"],
-      "stacks/Pulumi.qa.yaml: (file): expected a readable stack config file, found no such file",
+      "stacks/Pulumi.qa.yaml: (file): expected a readable stack config file (a regular file of at most 1 MiB), found no such file",
     ],
   ])("exits 2 on bad input: %j", async (args, message) => {
     const run = await oncall(...args);

@@ -4,6 +4,7 @@
  * crash a rule.
  */
 import { describe, expect, it } from "vitest";
+import { withDefaults } from "../../policies/lib/context";
 import { grantsOf } from "../../policies/lib/iam";
 import { isPredefinedRole, permissionsOf, roleHasPermission } from "../../policies/lib/roles";
 import { iamRules } from "../../policies/rules/iam";
@@ -58,5 +59,18 @@ describe("role names that are Object.prototype members", () => {
     expect(isPredefinedRole(name)).toBe(false);
     expect(permissionsOf(name)).toBeUndefined();
     expect(roleHasPermission(name, "iam.serviceAccounts.actAs")).toBe(false);
+  });
+});
+
+describe("policy config properties named like Object.prototype members", () => {
+  it("a __proto__ property from a config file is an ordinary key: it lends no setting to the others", () => {
+    const given = JSON.parse('{"__proto__": {"maxPortRangeSize": 65535, "stack": "dev"}}') as Record<
+      string,
+      unknown
+    >;
+    const config = withDefaults<{ maxPortRangeSize?: number }>({ properties: {} }, given);
+    expect(config.maxPortRangeSize).toBeUndefined();
+    expect(config.stack).toBe("prod");
+    expect(config.failClosedOnUnknown).toBe(true);
   });
 });

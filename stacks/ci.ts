@@ -68,7 +68,9 @@ export function defineCiIdentities(
   environments: Record<string, { projectId: pulumi.Input<string> }>,
   enabledServices: Record<string, EnabledServices> = {},
 ): CiOutputs {
-  const platform = environments[ci.platformEnvironment];
+  const platform = Object.hasOwn(environments, ci.platformEnvironment)
+    ? environments[ci.platformEnvironment]
+    : undefined;
   if (!platform)
     throw new Error(`platform:ci.platformEnvironment: environment ${ci.platformEnvironment} is not defined`);
   const projects = Object.fromEntries(
@@ -92,7 +94,9 @@ export function defineCiIdentities(
   );
   const products: CiOutputs["products"] = {};
   for (const repo of ci.productRepositories) {
-    const environment = environments[repo.environment];
+    const environment = Object.hasOwn(environments, repo.environment)
+      ? environments[repo.environment]
+      : undefined;
     if (!environment)
       throw new Error(`platform:ci.productRepositories: environment ${repo.environment} is not defined`);
     const product = new ProductCiIdentity(

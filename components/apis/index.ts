@@ -17,7 +17,8 @@ const TYPE_APIS = typeApis.types as Record<string, string | null>;
  * itself, Service); undefined for types not in the map yet.
  */
 export function apiOfType(type: string): string | null | undefined {
-  return TYPE_APIS[type];
+  // Own keys only: a type spelled like an Object.prototype member is simply not in the map.
+  return Object.hasOwn(TYPE_APIS, type) ? TYPE_APIS[type] : undefined;
 }
 
 /** Every type the map knows. */

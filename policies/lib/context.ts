@@ -47,7 +47,8 @@ export function withDefaults<T extends object>(
   schema: PolicyConfigSchema | undefined,
   given: Record<string, unknown>,
 ): T & StackContext {
-  const result: Record<string, unknown> = { ...DEFAULT_CONTEXT };
+  // No prototype: a property named `__proto__` in a policy config stays an ordinary (ignored) key.
+  const result: Record<string, unknown> = Object.assign(Object.create(null), DEFAULT_CONTEXT);
   for (const [key, property] of Object.entries(schema?.properties ?? {})) {
     if (property.default !== undefined) result[key] = structuredClone(property.default);
   }

@@ -52,11 +52,13 @@ export const STORAGE_ACL_LIST_TYPES: readonly string[] = [
  * The public entries of Cloud Storage's predefined (canned) ACLs, as grants. The others (`private`,
  * `projectPrivate`, `bucketOwnerRead`, `bucketOwnerFullControl`) name only the project or owner.
  */
-const PUBLIC_PREDEFINED_ACLS: Record<string, { role: string; member: string }[]> = {
-  publicread: [{ role: "READER", member: "allUsers" }],
-  publicreadwrite: [{ role: "WRITER", member: "allUsers" }],
-  authenticatedread: [{ role: "READER", member: "allAuthenticatedUsers" }],
-};
+// A Map, not an object literal: the looked-up name is user input, and `constructor` or `__proto__`
+// would otherwise find Object.prototype's members.
+const PUBLIC_PREDEFINED_ACLS: ReadonlyMap<string, readonly { role: string; member: string }[]> = new Map([
+  ["publicread", [{ role: "READER", member: "allUsers" }]],
+  ["publicreadwrite", [{ role: "WRITER", member: "allUsers" }]],
+  ["authenticatedread", [{ role: "READER", member: "allAuthenticatedUsers" }]],
+]);
 
 /** True for every resource type `grantsOf` reads. */
 export function grantsAccess(type: string): boolean {
@@ -153,7 +155,7 @@ export function grantsOf(type: string, props: Props): GrantsResult {
     for (const field of ["predefinedAcl", "defaultAcl"]) {
       const value = props[field];
       if (typeof value !== "string") continue;
-      for (const grant of PUBLIC_PREDEFINED_ACLS[value.trim().toLowerCase()] ?? [])
+      for (const grant of PUBLIC_PREDEFINED_ACLS.get(value.trim().toLowerCase()) ?? [])
         grants.push({ ...grant, where: field });
     }
   }

@@ -151,6 +151,41 @@ export const ciConfigSchema = ciConfigShapeSchema.superRefine((ci, ctx) => {
 });
 
 export type CiConfig = z.output<typeof ciConfigSchema>;
+
+/** What the cross-key checks read from `platform:ci`; a part that is malformed is undefined. */
+export interface CiReferences {
+  platformEnvironment: string;
+  state: { secretsKey?: string };
+  productRepositories: { environment?: string }[];
+}
+
+/**
+ * The references of a `platform:ci` section, each read on its own, so a mistake elsewhere in the
+ * section (a refused role, a bad id) does not hide a wrong environment: one run reports both.
+ * Undefined when the section is absent or not an object.
+ */
+export function ciReferencesOf(raw: unknown): CiReferences | undefined {
+  if (raw === undefined || raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
+  const section = raw as Record<string, unknown>;
+  const valid = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+    const result = schema.safeParse(value);
+    return result.success ? result.data : undefined;
+  };
+  const platformEnvironment = valid(ciConfigSchema.shape.platformEnvironment, section.platformEnvironment);
+  if (platformEnvironment === undefined) return undefined;
+  const state = section.state as { secretsKey?: unknown } | null | undefined;
+  const repositories = Array.isArray(section.productRepositories) ? section.productRepositories : [];
+  return {
+    platformEnvironment,
+    state: { secretsKey: valid(ciConfigSchema.shape.state.shape.secretsKey, state?.secretsKey) },
+    productRepositories: repositories.map((repo) => ({
+      environment: valid(
+        productRepositorySchema.shape.environment,
+        (repo as { environment?: unknown } | null)?.environment,
+      ),
+    })),
+  };
+}
 export type CiConfigInput = z.input<typeof ciConfigSchema>;
 
 /**
@@ -177,14 +212,15 @@ function productRoleProblem(role: string): string | undefined {
  * environment shares the project of the state's secrets key. Issues are added at `["ci", ...]`.
  */
 export function refineCiReferences(
-  ci: CiConfig | undefined,
+  ci: CiReferences | undefined,
   environments: readonly { name?: string; projectId?: string }[],
   ctx: z.RefinementCtx,
 ): void {
   if (!ci) return;
   // Entries of malformed environments have no name or project id: they are reported elsewhere.
   const environmentNames = environments.flatMap((env) => (env.name === undefined ? [] : [env.name]));
-  const stateProject = /^projects\/([^/]+)\//.exec(ci.state.secretsKey)?.[1];
+  const stateProject =
+    ci.state.secretsKey === undefined ? undefined : /^projects\/([^/]+)\//.exec(ci.state.secretsKey)?.[1];
   environments.forEach((env, index) => {
     if (env.projectId !== undefined && env.projectId === stateProject) {
       ctx.addIssue({
@@ -199,6 +235,8 @@ export function refineCiReferences(
     ctx.addIssue({ code: "custom", path: ["ci", "platformEnvironment"], message: expected });
   }
   ci.productRepositories.forEach((repo, index) => {
+    // A repository whose environment is malformed is reported by the shape check alone.
+    if (repo.environment === undefined) return;
     if (!environmentNames.includes(repo.environment)) {
       ctx.addIssue({
         code: "custom",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TIERS, type Tier } from "../../components/environment/tiers";
-import { ciConfigSchema, ciConfigShapeSchema, refineCiReferences } from "./ci";
+import { ciConfigSchema, ciReferencesOf, refineCiReferences } from "./ci";
 import { findOverlaps, parseCidr } from "./cidr";
 import { oncallConfigSchema, oncallSecretsSchema, refineOncall } from "./oncall";
 import { refineServiceReferences, servicesSchema } from "./services";
@@ -239,7 +239,7 @@ export const platformConfigSchema = z
         }
       });
       refineCiReferences(
-        config.ci,
+        config.ciReferences,
         config.environmentNames.map((name, index) => ({ name, projectId: projectIds[index] })),
         ctx,
       );
@@ -248,7 +248,7 @@ export const platformConfigSchema = z
         config.services,
         teamNames,
         config.environmentNames.filter((name) => name !== undefined),
-        config.ci !== undefined,
+        config.hasCi,
         ctx,
       );
     },
@@ -277,7 +277,8 @@ function wellFormedParts(input: unknown) {
     ),
     teamNames: list(raw.teams).map(nameOf),
     environmentNames: list(raw.environments).map(nameOf),
-    ci: valid(ciConfigShapeSchema, raw.ci),
+    ciReferences: ciReferencesOf(raw.ci),
+    hasCi: raw.ci !== undefined,
     oncall: valid(oncallConfigSchema, raw.oncall),
     oncallSecrets: valid(oncallSecretsSchema, raw.oncallSecrets),
     services: valid(servicesSchema, raw.services),

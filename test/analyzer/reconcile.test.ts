@@ -144,6 +144,21 @@ describe("reconcilePolicyPackConfig (the engine's ReconcilePolicyPackConfig)", (
     ]);
   });
 
+  it("a policy named __proto__ or constructor is an unknown name like any other, not the config's prototype", () => {
+    const config = parsePolicyPackConfig(
+      '{"__proto__": {"enforcementLevel": "disabled"}, "constructor": "disabled", "no-schema": "mandatory"}',
+      "f.json",
+    );
+    expect(Object.keys(config ?? {})).toEqual(["__proto__", "constructor", "no-schema"]);
+    expect(findUnknownPolicyNames([noSchema], config)).toEqual(["__proto__", "constructor"]);
+    const reconciled = reconcilePolicyPackConfig([noSchema], undefined, config).config;
+    expect(Object.entries(reconciled)).toEqual([
+      ["no-schema", { enforcementLevel: "mandatory" }],
+      ["__proto__", { enforcementLevel: "disabled" }],
+      ["constructor", { enforcementLevel: "disabled" }],
+    ]);
+  });
+
   it("validates each policy's merged properties against its schema with the engine's messages, sorted", () => {
     const config = parsePolicyPackConfig(JSON.stringify({ labels: { label: 7, maxAgeDays: 0 } }), "f.json");
     expect(reconcilePolicyPackConfig(policies, undefined, config)).toEqual({

@@ -115,4 +115,9 @@ describe("the type → API map", () => {
     expect(apiOfType("gcp:billing/budget:Budget")).toBe("billingbudgets.googleapis.com");
     expect(apiOfType("gcp:projects/iAMMember:IAMMember")).toBe("cloudresourcemanager.googleapis.com");
   });
+
+  it("a type spelled like an Object.prototype member is not in the map", () => {
+    for (const type of ["constructor", "__proto__", "toString", "hasOwnProperty"])
+      expect(apiOfType(type), type).toBeUndefined();
+  });
 });

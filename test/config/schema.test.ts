@@ -133,6 +133,7 @@ describe("config mistakes name the file, the path, what was expected and what wa
     expect(problems(text)).toEqual([
       `${FILE}: platform:environments[0].name: expected a name short enough for the project id \`acmecorporat-platform-observ-dev\` (32 characters) to fit GCP's 30; or set projectId, found "platform-observ" (line 32)`,
       // Renaming the environment also breaks the CI identities' reference to it, defaulted or not.
+      // (The fixture has no on-call model; its reference is tested in test/oncall/config.test.ts.)
       `${FILE}: platform:ci.platformEnvironment: expected one of the environments under platform:environments (platform-observ, payments, api), found nothing, so the default "platform" applied (line 53)`,
     ]);
   });

@@ -71,7 +71,8 @@ const plan: PlannedResource[] = [
   resource(ACCOUNT, "no-project", { accountId: "nobody" }),
   grant("deploy-42", "deploy@p.iam.gserviceaccount.com", M42),
   grant("deploy-pr", "deploy@p.iam.gserviceaccount.com", M_PR),
-  // Another role on the same principal set: it lets no one impersonate the account.
+  // Other roles on the same principal set: Google checks the permission, not the role's name, so
+  // Token Creator (getAccessToken...) impersonates too, and Service Account User (actAs) acts as it.
   grant("token-creator", "other@p.iam.gserviceaccount.com", M42, "roles/iam.serviceAccountTokenCreator"),
   grant("viewer", "other@p.iam.gserviceaccount.com", M42, "roles/iam.serviceAccountUser"),
   grant("nobody-99", "nobody@p.iam.gserviceaccount.com", M99),
@@ -99,8 +100,16 @@ const githubAttributes = {
 };
 const partnerAttributes = { "google.subject": "repo:acme/platform:ref:refs/heads/main" };
 
+// The impersonation permissions each predefined role holds (Google's role data, policies/data/gcp-iam).
+const WORKLOAD_IDENTITY_USER =
+  "roles/iam.workloadIdentityUser on the service account, holds iam.serviceAccounts.getAccessToken, iam.serviceAccounts.getOpenIdToken";
+const TOKEN_CREATOR =
+  "roles/iam.serviceAccountTokenCreator on the service account, holds iam.serviceAccounts.getAccessToken, iam.serviceAccounts.getOpenIdToken, iam.serviceAccounts.implicitDelegation, iam.serviceAccounts.signBlob, iam.serviceAccounts.signJwt";
+const SERVICE_ACCOUNT_USER =
+  "roles/iam.serviceAccountUser on the service account, holds iam.serviceAccounts.actAs";
+
 describe("simulateAccess over two pools", () => {
-  it("decides per service account and provider; only workloadIdentityUser bindings count", () => {
+  it("decides per service account and provider; every role holding an impersonation permission counts", () => {
     expect(simulateAccess(plan, claims)).toEqual([
       {
         serviceAccount: "deploy@p.iam.gserviceaccount.com",
@@ -108,7 +117,7 @@ describe("simulateAccess over two pools", () => {
         provider: GITHUB_URN,
         members: [M42, M_PR],
         allowed: true,
-        reason: `granted by ${M42}`,
+        reason: `granted by ${M42} (${WORKLOAD_IDENTITY_USER})`,
         matchedMembers: [M42],
         attributes: githubAttributes,
       },
@@ -125,12 +134,22 @@ describe("simulateAccess over two pools", () => {
         attributes: githubAttributes,
       },
       {
+        serviceAccount: "other@p.iam.gserviceaccount.com",
+        serviceAccountUrn: undefined,
+        provider: GITHUB_URN,
+        members: [M42],
+        allowed: true,
+        reason: `granted by ${M42} (${TOKEN_CREATOR}); ${M42} (${SERVICE_ACCOUNT_USER})`,
+        matchedMembers: [M42],
+        attributes: githubAttributes,
+      },
+      {
         serviceAccount: "partner@q.iam.gserviceaccount.com",
         serviceAccountUrn: undefined,
         provider: PARTNER_URN,
         members: [M_ALL],
         allowed: true,
-        reason: `granted by ${M_ALL}`,
+        reason: `granted by ${M_ALL} (roles/iam.workloadIdentityUser on the service account, holds iam.serviceAccounts.getAccessToken, iam.serviceAccounts.getOpenIdToken)`,
         matchedMembers: [M_ALL],
         attributes: partnerAttributes,
       },
@@ -140,7 +159,7 @@ describe("simulateAccess over two pools", () => {
         provider: PARTNER_URN,
         members: [SUBJECT],
         allowed: true,
-        reason: `granted by ${SUBJECT}`,
+        reason: `granted by ${SUBJECT} (${WORKLOAD_IDENTITY_USER})`,
         matchedMembers: [SUBJECT],
         attributes: partnerAttributes,
       },
@@ -156,10 +175,11 @@ describe("simulateAccess over two pools", () => {
     expect(decisions.map((d) => [d.serviceAccount, d.allowed, d.matchedMembers])).toEqual([
       ["deploy@p.iam.gserviceaccount.com", true, [M42, M_PR]],
       ["nobody@p.iam.gserviceaccount.com", false, []],
+      ["other@p.iam.gserviceaccount.com", true, [M42]],
       ["partner@q.iam.gserviceaccount.com", true, [M_ALL]],
       ["plain@p.iam.gserviceaccount.com", false, []],
     ]);
-    expect(decisions[3].reason).toBe(
+    expect(decisions[4].reason).toBe(
       `no member matches: the token maps no bound attribute; the bindings expect ${SUBJECT}`,
     );
   });
@@ -183,18 +203,37 @@ describe("simulateAccess over two pools", () => {
     expect(simulateAccess(plan.slice(2), claims)).toEqual([]);
   });
 
-  it("only service-account IAM members count: a project-level grant of the role impersonates nothing", () => {
+  it("a project-level grant of the role reaches every service account of that project, as IAM inheritance does", () => {
     const projectGrant = resource("gcp:projects/iAMMember:IAMMember", "project-wiu", {
       project: "p",
       role: "roles/iam.workloadIdentityUser",
       member: M42,
     });
-    expect(simulateAccess([...plan, projectGrant], claims).map((d) => d.serviceAccount)).toEqual([
-      "deploy@p.iam.gserviceaccount.com",
-      "nobody@p.iam.gserviceaccount.com",
-      "partner@q.iam.gserviceaccount.com",
-      "plain@p.iam.gserviceaccount.com",
+    const decisions = simulateAccess([...plan, projectGrant], claims);
+    // Accounts of project p: deploy, nobody, other and plain (named by their bindings or declared);
+    // partner@q is in another project and keeps only its own grant.
+    expect(decisions.map((d) => [d.serviceAccount, d.provider, d.allowed])).toEqual([
+      ["deploy@p.iam.gserviceaccount.com", GITHUB_URN, true],
+      ["nobody@p.iam.gserviceaccount.com", GITHUB_URN, true],
+      ["other@p.iam.gserviceaccount.com", GITHUB_URN, true],
+      ["partner@q.iam.gserviceaccount.com", PARTNER_URN, true],
+      ["plain@p.iam.gserviceaccount.com", GITHUB_URN, true],
+      ["plain@p.iam.gserviceaccount.com", PARTNER_URN, true],
     ]);
+    expect(decisions[1]).toMatchObject({
+      members: [M99, M42],
+      matchedMembers: [M42],
+      reason: `granted by ${M42} (roles/iam.workloadIdentityUser on project p, holds iam.serviceAccounts.getAccessToken, iam.serviceAccounts.getOpenIdToken)`,
+    });
+  });
+
+  it("a project-level grant in another project reaches none of these accounts", () => {
+    const elsewhere = resource("gcp:projects/iAMMember:IAMMember", "elsewhere-wiu", {
+      project: "elsewhere",
+      role: "roles/iam.workloadIdentityUser",
+      member: M99,
+    });
+    expect(simulateAccess([...plan, elsewhere], claims)).toEqual(simulateAccess(plan, claims));
   });
 
   it("a provider without an OIDC issuer accepts no token", () => {
@@ -216,7 +255,7 @@ describe("simulateAccess over two pools", () => {
   it("the issuer is checked first", () => {
     const decisions = simulateAccess(plan, { ...claims, iss: "https://evil.example" });
     expect(decisions.map((d) => [d.allowed, d.refusedAt, d.reason, d.matchedMembers])).toEqual(
-      Array.from({ length: 4 }, () => [
+      Array.from({ length: 5 }, () => [
         false,
         "issuer",
         `the token's issuer "https://evil.example" is not the provider's ${ISSUER}`,
@@ -288,7 +327,7 @@ describe("evaluateProvider", () => {
     ).toEqual({
       ok: false,
       stage: "mapping",
-      reason: "mapping attribute.b = `1 == 1` gave a boolean, not a string",
+      reason: "mapping attribute.b = `1 == 1` gave a boolean, not a string or a list of strings",
     });
     const failed = evaluateProvider(model({ "google.subject": "assertion.missing" }), { iss: ISSUER });
     expect(failed).toMatchObject({ ok: false, stage: "mapping" });
@@ -297,8 +336,7 @@ describe("evaluateProvider", () => {
     );
   });
 
-  // google.groups is left out: a CEL list result is not a JS array, so the simulator maps no group
-  // today (a known gap, reported with the tools/access rewrite).
+  // google.groups and list-valued attributes: test/access/list-attributes.test.ts.
   it("the condition sees google.subject and attribute.*; an empty condition is none", () => {
     const mapping = { "google.subject": "assertion.sub", "attribute.repo": "assertion.repo" };
     const token = { iss: ISSUER, sub: "s1", repo: "r" };

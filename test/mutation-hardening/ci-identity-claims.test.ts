@@ -64,7 +64,9 @@ describe("attribute mapping evaluated by CEL", () => {
     );
     expect(evaluate("attribute.repository_event")).toBe("612345678/push");
     expect(evaluate("attribute.repository_ref")).toBe("612345678/refs/heads/main");
-    expect(evaluate("attribute.deploy_target")).toBe("612345678/prod/push/refs/heads/main");
+    expect(evaluate("attribute.deploy_target")).toBe(
+      "612345678/prod/push/refs/heads/main:acme-corp/platform/.github/workflows/deploy.yml@refs/heads/main",
+    );
   });
 });
 
@@ -88,10 +90,18 @@ describe("principal sets and the values bound to them", () => {
     ]);
   });
 
-  test("deploy: one environment, a push, the given branch", () => {
-    expect(deployAttributeValue("612345678", "staging", "refs/heads/release")).toEqual({
+  test("deploy: one environment, a push, the given branch, then the deploy workflow after a colon", () => {
+    expect(
+      deployAttributeValue(
+        "612345678",
+        "staging",
+        "refs/heads/release",
+        "acme-corp/platform/.github/workflows/release.yml@refs/heads/release",
+      ),
+    ).toEqual({
       attribute: "deploy_target",
-      value: "612345678/staging/push/refs/heads/release",
+      value:
+        "612345678/staging/push/refs/heads/release:acme-corp/platform/.github/workflows/release.yml@refs/heads/release",
       resourceKey: "612345678/staging/refs/heads/release",
     });
   });
@@ -124,19 +134,36 @@ describe("the claims a job must present", () => {
     ).toBe("refs/heads/rel");
   });
 
-  test("deploy: a push in the environment on the deploy branch", () => {
-    expect(expectedDeployClaims("acme-corp/platform", "612345678", "81234567", "prod")).toMatchObject({
+  test("deploy: a push in the environment on the deploy branch, from the deploy workflow", () => {
+    expect(
+      expectedDeployClaims(
+        "acme-corp/platform",
+        "612345678",
+        "81234567",
+        "prod",
+        "refs/heads/main",
+        "acme-corp/platform/.github/workflows/deploy.yml@refs/heads/main",
+      ),
+    ).toEqual({
       repository: "acme-corp/platform",
       repository_id: "612345678",
       repository_owner_id: "81234567",
       event_name: ["push"],
       ref: "refs/heads/main",
       environment: "prod",
+      job_workflow_ref: "acme-corp/platform/.github/workflows/deploy.yml@refs/heads/main",
       allowedEvents,
     });
-    expect(
-      expectedDeployClaims("acme-corp/platform", "612345678", "81234567", "prod", "refs/heads/rel").ref,
-    ).toBe("refs/heads/rel");
+    const onRelease = expectedDeployClaims(
+      "acme-corp/platform",
+      "612345678",
+      "81234567",
+      "prod",
+      "refs/heads/rel",
+      "acme-corp/platform/.github/workflows/deploy.yml@refs/heads/rel",
+    );
+    expect(onRelease.ref).toBe("refs/heads/rel");
+    expect(onRelease.job_workflow_ref).toBe("acme-corp/platform/.github/workflows/deploy.yml@refs/heads/rel");
   });
 });
 

@@ -111,7 +111,8 @@ describe("grantsOf: every family, exact grants", () => {
     expect(grantsOf(policy, { policyData: "{}" })).toEqual({ grants: [] });
     expect(grantsOf(policy, { policyData: "{bindings" })).toEqual({
       grants: [],
-      problem: "policyData is not valid JSON, so its members cannot be checked",
+      // The strict decoder names what it expected where: after "{" (offset 0) comes a key string at offset 1.
+      problem: "policyData is not valid JSON: expected a string at offset 1, so its grants cannot be checked",
     });
   });
 

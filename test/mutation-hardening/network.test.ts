@@ -18,6 +18,13 @@ const firewall = (props: Record<string, unknown>): FakeResource => ({ type: FIRE
 const tcp = (...ports: string[]) => ({ protocol: "tcp", ports });
 const world = (...allows: unknown[]) => firewall({ sourceRanges: ["0.0.0.0/0"], allows });
 
+/**
+ * How the rule names 0.0.0.0/0: the range and its share of the public IPv4 space. The non-public
+ * ranges (0/8, 10/8, 127/8: 3 × 2^24; 100.64/10: 2^22; 172.16/12: 2^20; 169.254/16, 192.168/16:
+ * 2 × 2^16) sum to 55,705,600 of 2^32 addresses, so 4,239,261,696 / 4,294,967,296 = 98.70 % remain.
+ */
+const WORLD_V4 = "0.0.0.0/0 (together 98.7% of IPv4)";
+
 function violations(resource: FakeResource, config: Record<string, unknown> = {}): string[] {
   const outcome = runResource(worldIngress, resource, config);
   expect(outcome.error).toBeUndefined();
@@ -30,43 +37,43 @@ describe("firewall-no-world-ingress on VPC firewall rules: which ports", () => {
     [[tcp("443")], []],
     [[tcp("80", "443")], []],
     [[tcp("21"), tcp("23")], []],
-    [[tcp("22")], ["allows[0]: tcp/22 exposes SSH (22) to 0.0.0.0/0."]],
-    [[tcp("22-22")], ["allows[0]: tcp/22-22 exposes SSH (22) to 0.0.0.0/0."]],
-    [[tcp("21-22")], ["allows[0]: tcp/21-22 exposes SSH (22) to 0.0.0.0/0."]],
-    [[tcp("22-23")], ["allows[0]: tcp/22-23 exposes SSH (22) to 0.0.0.0/0."]],
-    [[tcp("3389")], ["allows[0]: tcp/3389 exposes RDP (3389) to 0.0.0.0/0."]],
-    [[tcp("3388-3390")], ["allows[0]: tcp/3388-3390 exposes RDP (3389) to 0.0.0.0/0."]],
+    [[tcp("22")], [`allows[0]: tcp/22 exposes SSH (22) to ${WORLD_V4}.`]],
+    [[tcp("22-22")], [`allows[0]: tcp/22-22 exposes SSH (22) to ${WORLD_V4}.`]],
+    [[tcp("21-22")], [`allows[0]: tcp/21-22 exposes SSH (22) to ${WORLD_V4}.`]],
+    [[tcp("22-23")], [`allows[0]: tcp/22-23 exposes SSH (22) to ${WORLD_V4}.`]],
+    [[tcp("3389")], [`allows[0]: tcp/3389 exposes RDP (3389) to ${WORLD_V4}.`]],
+    [[tcp("3388-3390")], [`allows[0]: tcp/3388-3390 exposes RDP (3389) to ${WORLD_V4}.`]],
     [[tcp("3390-3399")], []],
     // Port ranges: 10 ports is the default maximum, 11 is one too many.
     [[tcp("8000-8009")], []],
-    [[tcp("8000-8010")], ["allows[0]: tcp/8000-8010 opens 11 ports (maximum 10) to 0.0.0.0/0."]],
+    [[tcp("8000-8010")], [`allows[0]: tcp/8000-8010 opens 11 ports (maximum 10) to ${WORLD_V4}.`]],
     [
       [tcp("20-3400")],
       [
-        "allows[0]: tcp/20-3400 exposes SSH (22) to 0.0.0.0/0.",
-        "allows[0]: tcp/20-3400 exposes RDP (3389) to 0.0.0.0/0.",
-        "allows[0]: tcp/20-3400 opens 3381 ports (maximum 10) to 0.0.0.0/0.",
+        `allows[0]: tcp/20-3400 exposes SSH (22) to ${WORLD_V4}.`,
+        `allows[0]: tcp/20-3400 exposes RDP (3389) to ${WORLD_V4}.`,
+        `allows[0]: tcp/20-3400 opens 3381 ports (maximum 10) to ${WORLD_V4}.`,
       ],
     ],
     // Protocols: all, or a ported protocol without ports, opens everything; others have no ports.
-    [[{ protocol: "all" }], ['allows[0]: protocol "all" opens every port to 0.0.0.0/0.']],
-    [[{ protocol: "ALL" }], ['allows[0]: protocol "all" opens every port to 0.0.0.0/0.']],
-    [[{ protocol: "udp" }], ["allows[0]: udp with no ports opens every port to 0.0.0.0/0."]],
-    [[{ protocol: "sctp", ports: [] }], ["allows[0]: sctp with no ports opens every port to 0.0.0.0/0."]],
-    [[{ protocol: "17" }], ["allows[0]: 17 with no ports opens every port to 0.0.0.0/0."]],
-    [[{ protocol: "132" }], ["allows[0]: 132 with no ports opens every port to 0.0.0.0/0."]],
-    [[{ protocol: "6", ports: ["22"] }], ["allows[0]: 6/22 exposes SSH (22) to 0.0.0.0/0."]],
-    [[{ protocol: "TCP", ports: ["3389"] }], ["allows[0]: tcp/3389 exposes RDP (3389) to 0.0.0.0/0."]],
+    [[{ protocol: "all" }], [`allows[0]: protocol "all" opens every port to ${WORLD_V4}.`]],
+    [[{ protocol: "ALL" }], [`allows[0]: protocol "all" opens every port to ${WORLD_V4}.`]],
+    [[{ protocol: "udp" }], [`allows[0]: udp with no ports opens every port to ${WORLD_V4}.`]],
+    [[{ protocol: "sctp", ports: [] }], [`allows[0]: sctp with no ports opens every port to ${WORLD_V4}.`]],
+    [[{ protocol: "17" }], [`allows[0]: 17 with no ports opens every port to ${WORLD_V4}.`]],
+    [[{ protocol: "132" }], [`allows[0]: 132 with no ports opens every port to ${WORLD_V4}.`]],
+    [[{ protocol: "6", ports: ["22"] }], [`allows[0]: 6/22 exposes SSH (22) to ${WORLD_V4}.`]],
+    [[{ protocol: "TCP", ports: ["3389"] }], [`allows[0]: tcp/3389 exposes RDP (3389) to ${WORLD_V4}.`]],
     [[{ protocol: "icmp" }], []],
     [[{ protocol: "esp" }], []],
-    [[tcp("ssh")], ['allows[0]: tcp port "ssh" is not a port or range to 0.0.0.0/0.']],
-    [[tcp("30-20")], ['allows[0]: tcp port "30-20" is not a port or range to 0.0.0.0/0.']],
+    [[tcp("ssh")], [`allows[0]: tcp port "ssh" is not a port or range to ${WORLD_V4}.`]],
+    [[tcp("30-20")], [`allows[0]: tcp port "30-20" is not a port or range to ${WORLD_V4}.`]],
     // Every entry is judged, and messages name the entry.
     [
       [tcp("443"), { protocol: "udp", ports: ["53"] }, tcp("22"), { protocol: "all" }],
       [
-        "allows[2]: tcp/22 exposes SSH (22) to 0.0.0.0/0.",
-        'allows[3]: protocol "all" opens every port to 0.0.0.0/0.',
+        `allows[2]: tcp/22 exposes SSH (22) to ${WORLD_V4}.`,
+        `allows[3]: protocol "all" opens every port to ${WORLD_V4}.`,
       ],
     ],
   ])("allows %j → %j", (allows, expected) => {
@@ -76,7 +83,7 @@ describe("firewall-no-world-ingress on VPC firewall rules: which ports", () => {
   it("maxPortRangeSize from the policy config", () => {
     expect(violations(world(tcp("8000-8019")), { maxPortRangeSize: 20 })).toEqual([]);
     expect(violations(world(tcp("8000-8020")), { maxPortRangeSize: 20 })).toEqual([
-      "allows[0]: tcp/8000-8020 opens 21 ports (maximum 20) to 0.0.0.0/0.",
+      `allows[0]: tcp/8000-8020 opens 21 ports (maximum 20) to ${WORLD_V4}.`,
     ]);
   });
 });
@@ -101,23 +108,33 @@ describe("firewall-no-world-ingress on VPC firewall rules: which sources", () =>
     expect(violations(firewall({ sourceRanges: ["35.235.240.0/20"], allows: ssh }))).toEqual([]);
   });
 
-  it("a world range next to tags still admits the world (sources are ORed); every world range is named", () => {
+  it("a world range next to tags still admits the world (sources are ORed); every range is named with the share they cover together", () => {
     expect(
       violations(firewall({ sourceRanges: ["0.0.0.0/0"], sourceTags: ["bastion"], allows: ssh })),
-    ).toEqual(["allows[0]: tcp/22 exposes SSH (22) to 0.0.0.0/0."]);
+    ).toEqual([`allows[0]: tcp/22 exposes SSH (22) to ${WORLD_V4}.`]);
+    // ::/0 less ::1, fc00::/7 (2^-7 of the space) and fe80::/10 (2^-10): 99.12 % of IPv6.
     expect(
       violations(firewall({ sourceRanges: ["35.235.240.0/20", "0.0.0.0/0", "::/0"], allows: ssh })),
-    ).toEqual(["allows[0]: tcp/22 exposes SSH (22) to 0.0.0.0/0, ::/0."]);
+    ).toEqual([
+      "allows[0]: tcp/22 exposes SSH (22) to 35.235.240.0/20, 0.0.0.0/0, ::/0 (together 98.7% of IPv4, 99.1% of IPv6).",
+    ]);
+  });
+
+  it("address space, not spelling: two halves are the world, private ranges are not", () => {
+    expect(violations(firewall({ sourceRanges: ["0.0.0.0/1", "128.0.0.0/1"], allows: ssh }))).toEqual([
+      "allows[0]: tcp/22 exposes SSH (22) to 0.0.0.0/1, 128.0.0.0/1 (together 98.7% of IPv4).",
+    ]);
+    expect(violations(firewall({ sourceRanges: ["10.0.0.0/8", "172.16.0.0/12"], allows: ssh }))).toEqual([]);
   });
 
   it("egress and disabled rules admit nothing; ingress is the default direction", () => {
     expect(violations(firewall({ direction: "EGRESS", allows: ssh }))).toEqual([]);
     expect(violations(firewall({ direction: "INGRESS", sourceRanges: ["0.0.0.0/0"], allows: ssh }))).toEqual([
-      "allows[0]: tcp/22 exposes SSH (22) to 0.0.0.0/0.",
+      `allows[0]: tcp/22 exposes SSH (22) to ${WORLD_V4}.`,
     ]);
     expect(violations(firewall({ disabled: true, sourceRanges: ["0.0.0.0/0"], allows: ssh }))).toEqual([]);
     expect(violations(firewall({ disabled: false, sourceRanges: ["0.0.0.0/0"], allows: ssh }))).toEqual([
-      "allows[0]: tcp/22 exposes SSH (22) to 0.0.0.0/0.",
+      `allows[0]: tcp/22 exposes SSH (22) to ${WORLD_V4}.`,
     ]);
   });
 });
@@ -145,7 +162,7 @@ describe("firewall-no-world-ingress on network firewall policy rules", () => {
     ]);
     expect(
       violations(policyRule({ srcNetworkScope: "INTERNET", srcIpRanges: ["0.0.0.0/0"], layer4Configs: ssh })),
-    ).toEqual(["match.layer4Configs[0]: tcp/22 exposes SSH (22) to 0.0.0.0/0."]);
+    ).toEqual([`match.layer4Configs[0]: tcp/22 exposes SSH (22) to ${WORLD_V4}.`]);
   });
 
   it("another network scope, or any other kind of source, restricts the rule", () => {
@@ -180,7 +197,7 @@ describe("firewall-no-world-ingress on network firewall policy rules", () => {
 
   it("only allowing actions on ingress count; direction and action in any case", () => {
     const open = { srcIpRanges: ["0.0.0.0/0"], layer4Configs: ssh };
-    const expected = ["match.layer4Configs[0]: tcp/22 exposes SSH (22) to 0.0.0.0/0."];
+    const expected = [`match.layer4Configs[0]: tcp/22 exposes SSH (22) to ${WORLD_V4}.`];
     expect(violations(policyRule(open, { action: "ALLOW" }))).toEqual(expected);
     expect(violations(policyRule(open, { action: "apply_security_profile_group" }))).toEqual(expected);
     expect(violations(policyRule(open, { direction: "ingress" }))).toEqual(expected);
@@ -199,7 +216,7 @@ describe("firewall-no-world-ingress on network firewall policy rules", () => {
           match: { ...open, layer4Configs: [{ ipProtocol: "all" }] },
         },
       }),
-    ).toEqual(['match.layer4Configs[0]: protocol "all" opens every port to 0.0.0.0/0.']);
+    ).toEqual([`match.layer4Configs[0]: protocol "all" opens every port to ${WORLD_V4}.`]);
   });
 });
 
@@ -231,7 +248,9 @@ describe("network-no-default-or-auto-mode", () => {
 
 describe("isWorldRange at its boundaries", () => {
   it.each([
-    ["0.0.0.0/8", true],
+    // 0.0.0.0/8 ("this network") and 10.0.0.0/8 are not public addresses: admitting them admits no one outside.
+    ["0.0.0.0/8", false],
+    ["10.0.0.0/8", false],
     ["1.0.0.0/8", true],
     ["64.0.0.0/2", true],
     ["1.0.0.0/9", false],
@@ -242,8 +261,10 @@ describe("isWorldRange at its boundaries", () => {
     ["203.0.113.7/abc", true],
     ["203.0.113.7/1000", true],
     ["1.2.3", true],
-    ["::/16", true],
-    ["::/17", false],
+    // ::/16 holds the loopback ::1, which is not public: one address short of a /16's worth.
+    ["::/16", false],
+    ["1::/16", true],
+    ["1::/17", false],
     ["2001:db8::", false],
     ["2001:db8::/129", true],
     ["2001:db8::/128", false],

@@ -44,6 +44,16 @@ describe("platform:oncall validation", () => {
     );
   });
 
+  it("refuses an on-call environment that is not one of the stack's environments", () => {
+    expect(
+      problems((m) => {
+        m.environment = "observability";
+      }),
+    ).toEqual([
+      `${FILE}: platform:oncall.environment: expected one of the environments under platform:environments (platform, payments), found "observability"`,
+    ]);
+  });
+
   it("refuses an unknown person in a rotation", () => {
     expect(
       problems((m) => {

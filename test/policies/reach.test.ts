@@ -161,7 +161,7 @@ describe("deploy-identity-bound-to-environment: accounts that change things", ()
       ].sort(),
     );
   });
-  it("fails closed on an unknown member of a grant", () => {
+  it("fails closed on an unknown member of a grant that no resource of the stack computes", () => {
     const outcome = runStack(
       bound,
       [
@@ -177,6 +177,23 @@ describe("deploy-identity-bound-to-environment: accounts that change things", ()
     expect(outcome.messages).toEqual([
       ".member: value unknown at preview and computed by no resource of this stack (it has no property dependency); only a program hiding the value leaves it unknown, so it fails closed (failClosedOnUnknown is set for this stack).",
     ]);
+  });
+
+  it("an unknown member that a resource of the stack computes waits for up, where it is checked known", () => {
+    const outcome = runStack(
+      bound,
+      [
+        account("app"),
+        {
+          type: "gcp:serviceaccount/iAMMember:IAMMember",
+          name: "g",
+          props: { serviceAccountId: "x", role: "roles/iam.serviceAccountUser", member: UNKNOWN },
+          propertyDependencies: { member: [urnOf("gcp:serviceaccount/account:Account", "app")] },
+        },
+      ],
+      config,
+    );
+    expect(outcome.messages).toEqual([]);
   });
 });
 

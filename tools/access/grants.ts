@@ -34,7 +34,7 @@ export interface ImpersonationGrant {
 const SERVICE_ACCOUNT_TYPE = "gcp:serviceaccount/account:Account";
 
 /** Resource types that grant roles, by the level they grant at. */
-const GRANT_TYPES: Record<string, { level: Level; kind: "member" | "binding" | "policy" }> = {
+const GRANT_TYPES: Readonly<Record<string, { level: Level; kind: "member" | "binding" | "policy" }>> = {
   "gcp:serviceaccount/iAMMember:IAMMember": { level: "account", kind: "member" },
   "gcp:serviceaccount/iAMBinding:IAMBinding": { level: "account", kind: "binding" },
   "gcp:serviceaccount/iAMPolicy:IAMPolicy": { level: "account", kind: "policy" },
@@ -50,6 +50,11 @@ const GRANT_TYPES: Record<string, { level: Level; kind: "member" | "binding" | "
 };
 
 type Level = "account" | "project" | "folder" | "organization";
+
+/** The grant family of a resource type; own keys only, so `constructor` or `__proto__` find nothing. */
+function grantTypeOf(type: string): (typeof GRANT_TYPES)[string] | undefined {
+  return Object.hasOwn(GRANT_TYPES, type) ? GRANT_TYPES[type] : undefined;
+}
 
 const CUSTOM_ROLE_TYPES = {
   "gcp:projects/iAMCustomRole:IAMCustomRole": (inputs: Record<string, unknown>) =>
@@ -68,8 +73,8 @@ interface RawBinding {
 export function impersonationGrants(resources: readonly PlannedResource[]): ImpersonationGrant[] {
   const customRoles = new Map<string, string[]>();
   for (const resource of resources) {
+    if (!Object.hasOwn(CUSTOM_ROLE_TYPES, resource.type)) continue;
     const name = CUSTOM_ROLE_TYPES[resource.type as keyof typeof CUSTOM_ROLE_TYPES];
-    if (!name) continue;
     const permissions = Array.isArray(resource.inputs.permissions)
       ? resource.inputs.permissions.map(String)
       : [];
@@ -78,7 +83,7 @@ export function impersonationGrants(resources: readonly PlannedResource[]): Impe
   const accounts = knownAccounts(resources);
   const grants: ImpersonationGrant[] = [];
   for (const resource of resources) {
-    const grantType = GRANT_TYPES[resource.type];
+    const grantType = grantTypeOf(resource.type);
     if (!grantType) continue;
     const inputs = resource.inputs;
     const targets = targetsOf(grantType.level, inputs, accounts);
@@ -161,7 +166,7 @@ function knownAccounts(resources: readonly PlannedResource[]): Map<string, strin
       const { accountId, project } = resource.inputs as { accountId?: unknown; project?: unknown };
       if (typeof accountId === "string" && typeof project === "string")
         accounts.set(`${accountId}@${project}.iam.gserviceaccount.com`, project);
-    } else if (GRANT_TYPES[resource.type]?.level === "account") {
+    } else if (grantTypeOf(resource.type)?.level === "account") {
       add(emailOf(String(resource.inputs.serviceAccountId ?? "")));
     }
   }

@@ -1,4 +1,4 @@
-import { isCelError, parse, run, unparse } from "@bufbuild/cel";
+import { isCelError, isCelList, parse, run, unparse } from "@bufbuild/cel";
 import type { PlannedResource } from "../plan/model";
 import { type ImpersonationGrant, impersonationGrants } from "./grants";
 
@@ -44,8 +44,11 @@ export interface AccessDecision {
   matchedMembers: string[];
   /** The members the token was compared with. */
   members: string[];
-  /** The mapped attributes (`google.subject`, `attribute.*`), when the mapping succeeded. */
-  attributes?: Record<string, string>;
+  /**
+   * The mapped attributes (`google.subject`, `attribute.*`), when the mapping succeeded. A custom
+   * attribute mapped to a list of strings keeps the list; `google.groups` is in `groups`.
+   */
+  attributes?: Record<string, MappedValue>;
 }
 
 interface ProviderModel {
@@ -63,8 +66,11 @@ interface ParsedMember {
   value?: string;
 }
 
+/** A mapped attribute: a string, or a list of strings (a member matches any element). */
+export type MappedValue = string | string[];
+
 type Evaluation =
-  | { ok: true; attributes: Record<string, string>; groups: string[] }
+  | { ok: true; attributes: Record<string, MappedValue>; groups: string[] }
   | { ok: false; stage: RefusalStage; reason: string; clause?: string };
 
 export function simulateAccess(resources: readonly PlannedResource[], claims: TokenClaims): AccessDecision[] {
@@ -184,7 +190,7 @@ export function evaluateProvider(provider: ProviderModel, claims: TokenClaims): 
       reason: `the token's issuer ${JSON.stringify(claims.iss)} is not the provider's ${provider.issuer}`,
     };
   }
-  const attributes: Record<string, string> = {};
+  const attributes: Record<string, MappedValue> = {};
   let groups: string[] = [];
   for (const [key, expression] of Object.entries(provider.mapping)) {
     const value = run(expression, { assertion: claims as Record<string, never> });
@@ -195,20 +201,33 @@ export function evaluateProvider(provider: ProviderModel, claims: TokenClaims): 
         reason: `mapping ${key} = \`${expression}\` failed: ${value.message}`,
       };
     }
-    if (key === "google.groups") {
-      groups = Array.isArray(value) ? value.map(String) : [];
-      continue;
-    }
-    if (typeof value !== "string") {
+    // CEL returns lists as CelList objects, not JS arrays: read their elements.
+    const list = isCelList(value) ? [...value] : undefined;
+    const strings = list?.every((item) => typeof item === "string") ? (list as string[]) : undefined;
+    // google.subject is one string; google.groups a list of group names; custom attributes either.
+    const accepted =
+      key === "google.subject"
+        ? typeof value === "string"
+        : key === "google.groups"
+          ? strings !== undefined
+          : typeof value === "string" || strings !== undefined;
+    if (!accepted) {
+      const expected =
+        key === "google.subject"
+          ? "a string"
+          : key === "google.groups"
+            ? "a list of strings"
+            : "a string or a list of strings";
       return {
         ok: false,
         stage: "mapping",
-        reason: `mapping ${key} = \`${expression}\` gave a ${typeof value}, not a string`,
+        reason: `mapping ${key} = \`${expression}\` gave ${describeCelValue(value, list)}, not ${expected}`,
       };
     }
-    attributes[key] = value;
+    if (key === "google.groups") groups = strings as string[];
+    else attributes[key] = typeof value === "string" ? value : (strings as string[]);
   }
-  const subject = attributes["google.subject"];
+  const subject = attributes["google.subject"] as string | undefined;
   if (subject === undefined)
     return { ok: false, stage: "mapping", reason: "the mapping has no google.subject" };
   if (Buffer.byteLength(subject, "utf8") > SUBJECT_MAX_BYTES) {
@@ -258,16 +277,24 @@ function firstFalseClause(condition: string, bindings: Record<string, never>): s
   }
 }
 
-function conditionBindings(claims: TokenClaims, attributes: Record<string, string>, groups: string[]) {
+/** What a mapping gave, for messages: `a boolean`, `a list of strings`, `a list holding a bigint`. */
+function describeCelValue(value: unknown, list: unknown[] | undefined): string {
+  const kind = (item: unknown) => (typeof item === "object" ? "an object" : `a ${typeof item}`);
+  if (list === undefined) return kind(value);
+  const other = list.find((item) => typeof item !== "string");
+  return other === undefined ? "a list of strings" : `a list holding ${kind(other)}`;
+}
+
+function conditionBindings(claims: TokenClaims, attributes: Record<string, MappedValue>, groups: string[]) {
   const google: Record<string, unknown> = { subject: attributes["google.subject"], groups };
-  const attribute: Record<string, string> = {};
+  const attribute: Record<string, MappedValue> = {};
   for (const [key, value] of Object.entries(attributes)) {
     if (key.startsWith("attribute.")) attribute[key.slice("attribute.".length)] = value;
   }
   return { assertion: claims, google, attribute } as unknown as Record<string, never>;
 }
 
-function memberMatches(member: string, attributes: Record<string, string>, groups: string[]): boolean {
+function memberMatches(member: string, attributes: Record<string, MappedValue>, groups: string[]): boolean {
   const parsed = parseMember(member);
   if (!parsed) return false;
   switch (parsed.kind) {
@@ -277,8 +304,10 @@ function memberMatches(member: string, attributes: Record<string, string>, group
       return attributes["google.subject"] === parsed.value;
     case "group":
       return groups.includes(parsed.value ?? "");
-    case "attribute":
-      return attributes[`attribute.${parsed.attribute}`] === parsed.value;
+    case "attribute": {
+      const mapped = attributes[`attribute.${parsed.attribute}`];
+      return Array.isArray(mapped) ? mapped.includes(parsed.value ?? "") : mapped === parsed.value;
+    }
   }
 }
 
@@ -301,7 +330,7 @@ export function parseMember(member: string): ParsedMember | undefined {
   return attribute ? { poolId, kind: "attribute", attribute: attribute[1], value: attribute[2] } : undefined;
 }
 
-function describeCandidates(members: string[], attributes: Record<string, string>): string {
+function describeCandidates(members: string[], attributes: Record<string, MappedValue>): string {
   const names = [
     ...new Set(members.map((member) => parseMember(member)?.attribute).filter((name) => name !== undefined)),
   ];

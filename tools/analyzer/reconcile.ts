@@ -110,7 +110,9 @@ export function parsePolicyPackConfig(text: string, file: string): PolicyPackCon
       `(root): expected an object mapping policy names to an enforcement level or settings, found ${describeFound(document)}`,
     ]);
   }
-  const config: PolicyPackConfig = {};
+  // No prototype: a policy named `__proto__` is then an ordinary (unknown) key, reported as such,
+  // instead of replacing the object's prototype and vanishing from the config.
+  const config: PolicyPackConfig = Object.create(null);
   const issues: string[] = [];
   for (const [policy, value] of Object.entries(document)) {
     if (typeof value === "string") {
@@ -160,7 +162,8 @@ export function findUnknownPolicyNames(
 
 /** createConfigWithDefaults: every policy at its own level, with its schema's `default`s. */
 function configWithDefaults(policies: readonly AnalyzerPolicyInfo[]): PolicyPackConfig {
-  const result: PolicyPackConfig = {};
+  // No prototype: names from the config file (kept, as the engine keeps them) are plain keys.
+  const result: PolicyPackConfig = Object.create(null);
   for (const policy of policies) {
     let properties: Record<string, unknown> | undefined;
     for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {

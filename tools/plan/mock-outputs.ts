@@ -237,7 +237,7 @@ let gcpOutputs: Record<string, ProviderOutputs> | undefined;
 export function providerOutputsOf(type: string): ProviderOutputs | undefined {
   gcpOutputs ??= (require("./provider-outputs/gcp.json") as { resources: Record<string, ProviderOutputs> })
     .resources;
-  return gcpOutputs[type];
+  return Object.hasOwn(gcpOutputs, type) ? gcpOutputs[type] : undefined;
 }
 
 /**

@@ -54,8 +54,9 @@ export async function planStack(options: PlanOptions & PlanMode): Promise<StackP
 }
 
 export function summarize(resources: PlannedResource[]): PlanResult["summary"] {
-  const byType: Record<string, number> = {};
-  for (const resource of resources) byType[resource.type] = (byType[resource.type] ?? 0) + 1;
-  const sorted = Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)));
+  // A Map, so a type spelled `constructor` or `__proto__` counts like any other.
+  const byType = new Map<string, number>();
+  for (const resource of resources) byType.set(resource.type, (byType.get(resource.type) ?? 0) + 1);
+  const sorted = Object.fromEntries([...byType].sort(([a], [b]) => a.localeCompare(b)));
   return { resourceCount: resources.length, byType: sorted };
 }

@@ -44,13 +44,13 @@ describe("platform:oncall validation", () => {
     );
   });
 
-  it("refuses an on-call environment that is not one of the stack's environments", () => {
+  it("names no project for the channels: every environment gets its own (an unknown key)", () => {
     expect(
       problems((m) => {
-        m.environment = "observability";
+        (m as Record<string, unknown>).environment = "platform";
       }),
     ).toEqual([
-      `${FILE}: platform:oncall.environment: expected one of the environments under platform:environments (platform, payments), found "observability"`,
+      `${FILE}: platform:oncall.environment: expected no such key, found unknown key \`environment\`; known keys: people, teams, severities, areas, receivers, rotations, escalationPolicies, routes, duties, documentStart`,
     ]);
   });
 

@@ -2,7 +2,9 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs, promisify } from "node:util";
+import { promisify } from "node:util";
+import { UserInputError } from "../../stacks/config/errors";
+import { parseFlags, stackNameProblem } from "../cli/args";
 import { generateOrganization } from "./generate-org";
 import { median } from "./stats";
 
@@ -96,20 +98,9 @@ interface Verdict {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      runs: { type: "string", default: "5" },
-      // Runs of the 200-environment cases and of the throughput (each takes far longer).
-      "large-runs": { type: "string", default: "3" },
-      stacks: { type: "string", default: "dev,staging,prod" },
-      sizes: { type: "string", default: "10,50,200" },
-      quick: { type: "boolean" },
-    },
-  });
-  const runs = Math.max(1, Number(values.runs));
-  const largeRuns = Math.max(1, Number(values["large-runs"]));
-  const stacks = values.stacks.split(",").filter(Boolean);
-  const sizes = values.quick ? [10, 50] : values.sizes.split(",").filter(Boolean).map(Number);
+  const values = parseBenchArguments(process.argv.slice(2));
+  const { runs, largeRuns, stacks } = values;
+  const sizes = values.quick ? [10, 50] : values.sizes;
   const scratch = mkdtempSync(join(tmpdir(), "platform-bench-"));
   const verdicts: Verdict[] = [];
   console.log(`Offline plan benchmark: ${runs} runs per case, median wall time from process spawn to exit.`);
@@ -230,10 +221,60 @@ async function policyPack(scratch: string, throughputRuns: number, startRuns: nu
   ];
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+const USAGE = `usage: npm run bench -- [--runs N] [--large-runs N] [--stacks dev,staging,prod] [--sizes 10,50,200] [--quick]`;
+
+/** The benchmark's command line; a mistake is a UserInputError naming the flag (exit 2). */
+export function parseBenchArguments(argv: string[]) {
+  const values = parseFlags(
+    argv,
+    {
+      runs: { type: "string", default: "5" },
+      // Runs of the 200-environment cases and of the throughput (each takes far longer).
+      "large-runs": { type: "string", default: "3" },
+      stacks: { type: "string", default: "dev,staging,prod" },
+      sizes: { type: "string", default: "10,50,200" },
+      quick: { type: "boolean" },
+    },
+    USAGE,
+  );
+  const count = (flag: string) => {
+    const text = String(values[flag]);
+    if (!/^[1-9][0-9]{0,3}$/.test(text))
+      throw new UserInputError([
+        `command line: --${flag}: expected a whole number from 1 to 9999, found ${JSON.stringify(text)}`,
+      ]);
+    return Number(text);
+  };
+  const sizes = String(values.sizes).split(",").filter(Boolean);
+  for (const size of sizes)
+    if (!/^[1-9][0-9]{0,4}$/.test(size))
+      throw new UserInputError([
+        `command line: --sizes: expected environment counts like 10,50,200, found ${JSON.stringify(size)}`,
+      ]);
+  const stacks = String(values.stacks).split(",").filter(Boolean);
+  for (const stack of stacks) {
+    const problem = stackNameProblem(stack);
+    if (problem) throw new UserInputError([problem.replace("--stack", "--stacks")]);
+  }
+  return {
+    runs: count("runs"),
+    largeRuns: count("large-runs"),
+    stacks,
+    sizes: sizes.map(Number),
+    quick: values.quick === true,
+  };
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      if (error instanceof UserInputError) {
+        console.error(error.message);
+        process.exit(2);
+      }
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

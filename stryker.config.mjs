@@ -52,5 +52,6 @@ export default {
   thresholds: { high: 85, low: 85, break: null },
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
-  ignorePatterns: ["reports", ".plan", "out", ".scratch", "coverage"],
+  // Build output, unpacked Debian tools and the team example are not what is mutated or tested here.
+  ignorePatterns: ["reports", ".plan", "out", ".scratch", "coverage", "dist", ".tools", "examples"],
 };

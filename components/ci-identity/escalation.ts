@@ -1,3 +1,4 @@
+import { IMPERSONATION_PERMISSIONS } from "../../policies/lib/capability";
 import { isPredefinedRole, permissionsOf } from "../../policies/lib/roles";
 import { PRIMITIVE_ROLES } from "./roles";
 
@@ -7,15 +8,8 @@ import { PRIMITIVE_ROLES } from "./roles";
  * adds tomorrow is judged by what it can do.
  */
 
-/** Permissions that let the holder act as a service account or mint its credentials. */
-export const IMPERSONATION_PERMISSIONS = [
-  "iam.serviceAccounts.actAs",
-  "iam.serviceAccounts.getAccessToken",
-  "iam.serviceAccounts.getOpenIdToken",
-  "iam.serviceAccounts.implicitDelegation",
-  "iam.serviceAccounts.signBlob",
-  "iam.serviceAccounts.signJwt",
-] as const;
+/** Permissions that let the holder act as a service account or mint its credentials (one list for the pack and the config). */
+export { IMPERSONATION_PERMISSIONS } from "../../policies/lib/capability";
 
 /**
  * Permissions that escalate besides impersonation: long-lived keys for accounts (service account

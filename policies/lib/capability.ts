@@ -14,14 +14,19 @@
  */
 import { permissionsOf } from "./roles";
 
-/** Permissions that let a member act as (or take over) a service account. */
-export const ACT_AS_PERMISSIONS: readonly string[] = [
+/** Permissions that let the holder act as a service account or mint its credentials. */
+export const IMPERSONATION_PERMISSIONS = [
   "iam.serviceAccounts.actAs",
   "iam.serviceAccounts.getAccessToken",
   "iam.serviceAccounts.getOpenIdToken",
   "iam.serviceAccounts.implicitDelegation",
   "iam.serviceAccounts.signBlob",
   "iam.serviceAccounts.signJwt",
+] as const;
+
+/** Permissions that let a member act as (or take over) a service account. */
+export const ACT_AS_PERMISSIONS: readonly string[] = [
+  ...IMPERSONATION_PERMISSIONS,
   "iam.serviceAccounts.setIamPolicy",
   "iam.serviceAccountKeys.create",
 ];

@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { median } from "../bench/stats";
+import { PACKAGE_ROOT } from "../plan/project";
 import type { PlannedResource } from "../plan/model";
 import { runPolicyPack } from "./index";
 
@@ -159,7 +160,8 @@ async function main(): Promise<void> {
   const concurrency = Number(positionals[1] ?? 128);
   const runs = Math.max(1, Number(values.runs));
   const processes = Math.max(1, Number(values.processes));
-  const root = path.join(__dirname, "../..");
+  // The package root, whether this runs from the sources or compiled in dist/.
+  const root = PACKAGE_ROOT;
   const setup: MeasureSetup = values.synthetic
     ? {
         resources: benchResources(count),

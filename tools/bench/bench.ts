@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { UserInputError } from "../../stacks/config/errors";
 import { parseFlags, stackNameProblem } from "../cli/args";
+import { writeFloorPack } from "./floor-pack";
 import { generateOrganization } from "./generate-org";
 import { median } from "./stats";
 
@@ -28,6 +29,7 @@ interface Sample {
   resources: number;
   maxRssKb: number;
   mandatory?: number;
+  modules?: string[];
 }
 
 async function sample(args: string[]): Promise<Sample> {
@@ -35,7 +37,13 @@ async function sample(args: string[]): Promise<Sample> {
   const { stdout } = await run(process.execPath, [...MEASURE, ...args], { maxBuffer: 256 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const report = JSON.parse(stdout.trim().split("\n").pop() ?? "{}");
-  return { ms, resources: report.resources, maxRssKb: report.maxRssKb, mandatory: report.mandatory };
+  return {
+    ms,
+    resources: report.resources,
+    maxRssKb: report.maxRssKb,
+    mandatory: report.mandatory,
+    modules: report.modules,
+  };
 }
 
 interface Measured {
@@ -47,12 +55,23 @@ interface Measured {
   runs: number[];
 }
 
+/**
+ * The floor of a case: plain node loading the SDK files the case's plan loads (listed by a plan of
+ * the same stack in a child process), written to `scratch`.
+ */
+async function floorModules(scratch: string, stack: string, stackFile?: string): Promise<string> {
+  const listed = await sample(["sdk-modules", stack, ...(stackFile ? [stackFile] : [])]);
+  const file = join(scratch, `${stack}.sdk-modules.json`);
+  writeFileSync(file, JSON.stringify(listed.modules ?? []));
+  return file;
+}
+
 /** `runs` samples of a case, each right after a floor sample; medians of both. */
-async function againstFloor(args: string[], runs: number): Promise<Measured> {
+async function againstFloor(args: string[], runs: number, modulesFile: string): Promise<Measured> {
   const floors: number[] = [];
   const samples: Sample[] = [];
   for (let index = 0; index < runs; index++) {
-    floors.push((await sample(["floor"])).ms);
+    floors.push((await sample(["floor", modulesFile])).ms);
     samples.push(await sample(args));
   }
   return {
@@ -110,14 +129,15 @@ async function main(): Promise<void> {
       .join(" ")} at start (other work on the machine slows both a case and its floor).`,
   );
   console.log(
-    "floor: plain node loading @pulumi/pulumi and @pulumi/gcp, no loader, measured before each run of each case.\n",
+    "floor: plain node loading the Pulumi SDK files the case's plan loads (listed by a plan of the same stack), no loader, measured before each run of each case.\n",
   );
   printRow(COLUMNS);
   try {
     for (const stack of stacks) {
-      const plan = await againstFloor(["plan", stack], runs);
+      const modules = await floorModules(scratch, stack);
+      const plan = await againstFloor(["plan", stack], runs, modules);
       const planRatio = report(`stack ${stack}, no policy pack`, plan);
-      const full = await againstFloor(["cli", stack], runs);
+      const full = await againstFloor(["cli", stack], runs, modules);
       const fullRatio = report(`stack ${stack}, with the policy pack`, full);
       if (stack === "dev") {
         verdicts.push({
@@ -137,17 +157,32 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       const file = join(scratch, `Pulumi.generated-${size}.yaml`);
       writeFileSync(file, generateOrganization(size));
-      const plan = await againstFloor(["plan", `generated-${size}`, file], size >= 200 ? largeRuns : runs);
+      const modules = await floorModules(scratch, `generated-${size}`, file);
+      const plan = await againstFloor(
+        ["plan", `generated-${size}`, file],
+        size >= 200 ? largeRuns : runs,
+        modules,
+      );
       report(`generated org, ${size} env, no policy pack`, plan);
       if (size >= 200) {
-        const full = await againstFloor(["cli", `generated-${size}`, file], largeRuns);
+        const full = await againstFloor(["cli", `generated-${size}`, file], largeRuns, modules);
         report(`generated org, ${size} env, with the policy pack`, full);
         const peak = Math.max(plan.peakMb, full.peakMb);
+        const sdkPeak = await sdkMemoryFloor(scratch, `generated-${size}`, file, largeRuns);
+        console.log(
+          `  peak RSS ${peak.toFixed(0)} MB; the SDK alone registering the same ${plan.resources} resources: ${sdkPeak.toFixed(0)} MB (${(peak / sdkPeak).toFixed(2)}x)`,
+        );
         verdicts.push({
           figure: `peak memory, ${size} environments`,
           value: `${peak.toFixed(0)} MB`,
           target: "<= 500 MB",
           met: peak <= 500,
+        });
+        verdicts.push({
+          figure: `peak memory, ${size} environments / the SDK's own (same resources)`,
+          value: (peak / sdkPeak).toFixed(2),
+          target: "<= 1.5",
+          met: peak / sdkPeak <= 1.5,
         });
       }
     }
@@ -163,27 +198,69 @@ async function main(): Promise<void> {
 }
 
 /**
+ * The memory floor of a large plan: @pulumi/pulumi alone registering the resources the plan
+ * registered (same types, names, parents and inputs) under its mock runtime, in a fresh process.
+ * Peak RSS, the largest of `runs` samples, as for the plan.
+ */
+async function sdkMemoryFloor(scratch: string, stack: string, file: string, runs: number): Promise<number> {
+  const { planStack } = require("../plan/plan") as typeof import("../plan/plan");
+  const plan = await planStack({ stack, stackFile: file });
+  const resourcesFile = join(scratch, `${stack}.resources.json`);
+  writeFileSync(
+    resourcesFile,
+    JSON.stringify(
+      plan.result.resources.map(({ urn, type, name, parent, custom, inputs }) => ({
+        urn,
+        type,
+        name,
+        parent,
+        custom,
+        inputs,
+      })),
+    ),
+  );
+  const peaks: number[] = [];
+  for (let index = 0; index < runs; index++)
+    peaks.push((await sample(["sdk-floor", resourcesFile])).maxRssKb / 1024);
+  return Math.max(...peaks);
+}
+
+/**
  * The policy pack as the engine starts it (run-policy-pack, cwd = the pack folder): start-up to
  * its port, then throughput over a generated organization of about 10,000 resources (prod config).
+ * Each is measured against the floor pack (floor-pack.ts: the same runner and @pulumi/policy, one
+ * policy that checks nothing), interleaved so both see the same machine.
  */
 async function policyPack(scratch: string, throughputRuns: number, startRuns: number): Promise<Verdict[]> {
   const { measurePolicyThroughput } = require("../analyzer/bench") as typeof import("../analyzer/bench");
   const { startPolicyPack } =
     require("../analyzer/pack-process") as typeof import("../analyzer/pack-process");
-  const starts: number[] = [];
-  for (let index = 0; index < Math.max(startRuns, 5); index++) {
+  const { PACKAGE_ROOT } = require("../plan/project") as typeof import("../plan/project");
+  const packDir = join(PACKAGE_ROOT, "policies");
+  const floorPackDir = writeFloorPack(join(PACKAGE_ROOT, ".bench", "floor-pack"));
+  const startUp = async (directory: string) => {
     const started = process.hrtime.bigint();
     const pack = await startPolicyPack(
-      "policies",
+      directory,
       { organization: "organization", project: "platform", stack: "dev", dryRun: true },
       60_000,
     );
-    starts.push(Number(process.hrtime.bigint() - started) / 1e6);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
     await pack.stop();
+    return ms;
+  };
+  const starts: number[] = [];
+  const floorStarts: number[] = [];
+  for (let index = 0; index < Math.max(startRuns, 5); index++) {
+    floorStarts.push(await startUp(floorPackDir));
+    starts.push(await startUp(packDir));
   }
   const startMs = median(starts);
+  const floorStartMs = median(floorStarts);
+  const ownStartMs = startMs - floorStartMs;
+  const runsOf = (values: number[]) => values.map((ms) => ms.toFixed(0)).join(" ");
   console.log(
-    `\npolicy pack start-up to its port: median ${startMs.toFixed(0)} ms (runs ${starts.map((ms) => ms.toFixed(0)).join(" ")})`,
+    `\npolicy pack start-up to its port: median ${startMs.toFixed(0)} ms (runs ${runsOf(starts)}); floor pack ${floorStartMs.toFixed(0)} ms (runs ${runsOf(floorStarts)}); the pack's own ${ownStartMs.toFixed(0)} ms`,
   );
   const environments = 257;
   const file = join(scratch, `Pulumi.generated-${environments}.yaml`);
@@ -191,20 +268,30 @@ async function policyPack(scratch: string, throughputRuns: number, startRuns: nu
   const { planStack } = require("../plan/plan") as typeof import("../plan/plan");
   const plan = await planStack({ stack: `generated-${environments}`, stackFile: file });
   const rates: number[] = [];
+  const floorRates: number[] = [];
   for (let index = 0; index < throughputRuns; index++) {
+    const floor = await measurePolicyThroughput({
+      resources: plan.result.resources,
+      packDir: floorPackDir,
+      stack: `generated-${environments}`,
+    });
+    floorRates.push(floor.perSecond);
     const measured = await measurePolicyThroughput({
       resources: plan.result.resources,
-      packDir: "policies",
-      configFile: "policies/config/prod.json",
+      packDir,
+      configFile: join(PACKAGE_ROOT, "policies/config/prod.json"),
       stack: `generated-${environments}`,
     });
     rates.push(measured.perSecond);
     console.log(
-      `policy pack throughput run ${index + 1}: ${measured.perSecond.toFixed(0)} resources/s over ${measured.resources} resources`,
+      `policy pack throughput run ${index + 1}: ${measured.perSecond.toFixed(0)} resources/s over ${measured.resources} resources; floor pack ${floor.perSecond.toFixed(0)} resources/s`,
     );
   }
   const rate = median(rates);
-  console.log(`policy pack throughput: median ${rate.toFixed(0)} resources/s`);
+  const floorRate = median(floorRates);
+  console.log(
+    `policy pack throughput: median ${rate.toFixed(0)} resources/s; floor pack ${floorRate.toFixed(0)} resources/s (${(rate / floorRate).toFixed(2)} of the floor)`,
+  );
   return [
     {
       figure: "policy pack start-up",
@@ -213,10 +300,22 @@ async function policyPack(scratch: string, throughputRuns: number, startRuns: nu
       met: startMs <= 300,
     },
     {
+      figure: "policy pack start-up beyond the floor pack's",
+      value: `${(ownStartMs / 1000).toFixed(2)} s`,
+      target: "<= 0.3 s",
+      met: ownStartMs <= 300,
+    },
+    {
       figure: "policy pack throughput",
       value: `${rate.toFixed(0)} resources/s`,
       target: ">= 4000",
       met: rate >= 4000,
+    },
+    {
+      figure: "policy pack throughput / the floor pack's",
+      value: (rate / floorRate).toFixed(2),
+      target: ">= 0.5",
+      met: rate / floorRate >= 0.5,
     },
   ];
 }

@@ -2,19 +2,39 @@
  * Child process of the benchmark: runs one offline plan (or only loads the SDKs, for the floor)
  * and reports its own peak memory. Wall time is measured by the parent, from spawn to exit.
  *
- *   measure.ts floor                      Node + tsx + @pulumi/pulumi + @pulumi/gcp, nothing declared
+ *   measure.ts floor [modules.json]       plain Node loading the SDK modules a plan loads (the files
+ *                                         of the @pulumi packages listed, in the plan's load order;
+ *                                         without a list, @pulumi/pulumi and @pulumi/gcp), nothing declared
+ *   measure.ts sdk-modules <stack> [file] plans the stack and lists the SDK files it loaded
  *   measure.ts plan <stack> [stack-file]  the stack program under mocks, no policy pack
  *   measure.ts cli <stack> [stack-file]   `npm run plan` as a user runs it, policy pack included
+ *   measure.ts sdk-floor <resources.json> the Pulumi SDK alone registering the same resources (types,
+ *                                         names, parents, inputs as plain values) under its mock
+ *                                         runtime: no config, no components, no recording
  */
 const [mode, stack, stackFile] = process.argv.slice(2);
 
-async function measure(): Promise<{ resources: number; mandatory?: number }> {
+/** A file of one of Pulumi's SDK packages (their own dependencies load with them). */
+const SDK_FILE = /[\\/]node_modules[\\/]@pulumi[\\/](pulumi|gcp|kubernetes|random)[\\/]/;
+
+async function measure(): Promise<{ resources: number; mandatory?: number; modules?: string[] }> {
   if (mode === "floor") {
-    // What every plan pays before declaring anything: Node, tsx, and the Pulumi SDKs.
-    require("@pulumi/pulumi");
-    require("@pulumi/gcp");
+    // What every plan pays before declaring anything: Node and the Pulumi SDK modules it uses.
+    // @pulumi/gcp loads a resource's module when the program first touches its class, so the
+    // stack's own list (sdk-modules) holds the modules of the types it declares too.
+    const modules: string[] = stack
+      ? JSON.parse(require("node:fs").readFileSync(stack, "utf8"))
+      : ["@pulumi/pulumi", "@pulumi/gcp"];
+    for (const module of modules) require(module);
     return { resources: 0 };
   }
+  if (mode === "sdk-modules") {
+    const { planStack } = require("../plan/plan") as typeof import("../plan/plan");
+    const plan = await planStack({ stack, stackFile });
+    const modules = Object.keys(require.cache).filter((file) => SDK_FILE.test(file));
+    return { resources: plan.result.summary.resourceCount, modules };
+  }
+  if (mode === "sdk-floor") return { resources: await registerBare(stack) };
   // require, not import(): under `--require tsx/cjs` only CommonJS loading compiles TypeScript.
   if (mode === "plan") {
     const { planStack } = require("../plan/plan") as typeof import("../plan/plan");
@@ -43,6 +63,51 @@ async function measure(): Promise<{ resources: number; mandatory?: number }> {
     return { resources: result.summary.resourceCount, mandatory };
   }
   throw new Error(`unknown mode ${mode}`);
+}
+
+interface BareResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent: string | null;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+}
+
+/**
+ * The memory floor of a plan: what @pulumi/pulumi itself holds to register these resources, with
+ * the same parents and inputs, answered by the simplest mocks (state = inputs). Our plan adds the
+ * config, the components' outputs and applies, and the recording of every registration.
+ */
+async function registerBare(file: string): Promise<number> {
+  const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+  const resources = JSON.parse(require("node:fs").readFileSync(file, "utf8")) as BareResource[];
+  await pulumi.runtime.setMocks(
+    { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
+    "platform",
+    "floor",
+    true,
+  );
+  // The SDK's resource classes are abstract; a provider's class adds nothing but its type token.
+  class BareCustom extends pulumi.CustomResource {}
+  // As the plan does (mock-runtime.ts): no stack trace per tracked promise.
+  Error.stackTraceLimit = 0;
+  const byUrn = new Map<string, import("@pulumi/pulumi").Resource>();
+  const urns: Promise<string>[] = [];
+  await pulumi.runtime.runInPulumiStack(async () => {
+    for (const resource of resources) {
+      if (resource.type === "pulumi:pulumi:Stack") continue;
+      const parent = resource.parent ? byUrn.get(resource.parent) : undefined;
+      const declared = resource.custom
+        ? new BareCustom(resource.type, resource.name, resource.inputs, { parent })
+        : new pulumi.ComponentResource(resource.type, resource.name, {}, { parent });
+      byUrn.set(resource.urn, declared);
+      urns.push(new Promise((resolve) => declared.urn.apply(resolve)));
+    }
+    await Promise.all(urns);
+    return undefined;
+  });
+  return urns.length;
 }
 
 measure().then(

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { simulateAccess, type TokenClaims } from "../../tools/access/simulate";
 import type { PlannedResource } from "../../tools/plan/model";
-import { planStack } from "../../tools/plan/plan";
+import { bundledPlan } from "../helpers/bundled-plans";
 
 /**
  * The promise of the CI identities, checked on the bundled stacks as planned: a pull request, a push
@@ -15,8 +15,7 @@ const resources = new Map<string, PlannedResource[]>();
 
 beforeAll(async () => {
   // Access is judged on the identities as they exist after `up`: their members known.
-  for (const stack of STACKS)
-    resources.set(stack, (await planStack({ stack, outputs: "known" })).result.resources);
+  for (const stack of STACKS) resources.set(stack, (await bundledPlan(stack, "known")).resources);
 });
 
 function claims(name: string): TokenClaims {

@@ -21,6 +21,7 @@ import {
   encodeStruct,
 } from "../../tools/analyzer/wire";
 import type { PlannedResource } from "../../tools/plan/model";
+import { bundledPlan } from "../helpers/bundled-plans";
 
 const jspbBytes = (message: { serializeBinary(): Uint8Array }) => Buffer.from(message.serializeBinary());
 
@@ -77,8 +78,7 @@ const crafted: PlannedResource[] = [
 let planned: PlannedResource[] = [];
 
 beforeAll(async () => {
-  const { planStack } = await import("../../tools/plan/plan");
-  planned = (await planStack({ stack: "dev" })).result.resources;
+  planned = (await bundledPlan("dev")).resources;
 }, 60_000);
 
 function providerBytes(resource: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>) {

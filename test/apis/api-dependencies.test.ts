@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiOfType, mappedTypes } from "../../components/apis";
 import type { PlannedResource } from "../../tools/plan/model";
-import { planStack } from "../../tools/plan/plan";
+import { bundledPlan } from "../helpers/bundled-plans";
 
 const STACKS = readdirSync("stacks")
   .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
@@ -18,8 +18,7 @@ const PROJECT = "gcp:organizations/project:Project";
 const plans = new Map<string, PlannedResource[]>();
 
 beforeAll(async () => {
-  for (const stack of STACKS)
-    plans.set(stack, (await planStack({ stack, outputs: "known" })).result.resources);
+  for (const stack of STACKS) plans.set(stack, (await bundledPlan(stack, "known")).resources);
 }, 300_000);
 
 /** Every resource `resource` waits for: its dependencies and its ancestors', transitively. */

@@ -12,7 +12,7 @@ import { DEPLOY_ROLES, PREVIEW_ROLES } from "../../components/ci-identity/roles"
 import { stateGrants } from "../../components/state-backend/access";
 import { isPredefinedRole, permissionsOf, predefinedRoles } from "../../policies/lib/roles";
 import type { PlannedResource } from "../../tools/plan/model";
-import { planStack } from "../../tools/plan/plan";
+import { bundledPlan } from "../helpers/bundled-plans";
 
 type Scope = BootstrapScope | "project";
 interface Requirement {
@@ -28,8 +28,7 @@ const STACKS = readdirSync("stacks")
 const plans = new Map<string, PlannedResource[]>();
 
 beforeAll(async () => {
-  for (const stack of STACKS)
-    plans.set(stack, (await planStack({ stack, outputs: "known" })).result.resources);
+  for (const stack of STACKS) plans.set(stack, (await bundledPlan(stack, "known")).resources);
 }, 300_000);
 
 /** The project a resource lives in: its `project`, or the project in its parent resource's id. */

@@ -6,13 +6,14 @@ import { parseStackFile } from "../../stacks/config/load";
 import type { PlanResult } from "../../tools/plan/model";
 import { monitoringReport, renderMonitoring } from "../../tools/plan/monitoring";
 import { planStack } from "../../tools/plan/plan";
+import { bundledPlan } from "../helpers/bundled-plans";
 
 const STACKS = ["dev", "staging", "prod"] as const;
 const plans = new Map<string, PlanResult>();
 const BASE = "https://github.com/acme-corp/platform/blob/main/";
 
 beforeAll(async () => {
-  for (const stack of STACKS) plans.set(stack, (await planStack({ stack })).result);
+  for (const stack of STACKS) plans.set(stack, await bundledPlan(stack));
 }, 300_000);
 
 describe.each(STACKS)("bundled stack %s", (stack) => {

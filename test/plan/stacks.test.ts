@@ -13,6 +13,7 @@ import { planStackInput } from "../../tools/plan/plan";
 import { startPolicyCheck } from "../../tools/plan/policy";
 import { STATEFUL_TYPES } from "../../tools/plan/risk";
 import { UNKNOWN_VALUE, unknownPaths } from "../../tools/plan/unknown-values";
+import { bundledPlanWithPolicy } from "../helpers/bundled-plans";
 import { REFRESH_COMMAND, removalMessage, SNAPSHOT_DIR, unaliasedRemovals } from "./urn-snapshot";
 
 /** The bundled stacks: every stack file in stacks/, whatever it is called. */
@@ -27,13 +28,8 @@ const plans = new Map<string, PlanResult>();
 
 beforeAll(async () => {
   for (const stack of STACKS) {
-    for (const outputs of MODES) {
-      const input = loadStackInput({ stack });
-      const policy = startPolicyCheck(input, { today: TODAY });
-      const plan = await planStackInput(input, { outputs });
-      plan.result.policy = await policy.finish(plan);
-      plans.set(`${stack}/${outputs}`, plan.result);
-    }
+    for (const outputs of MODES)
+      plans.set(`${stack}/${outputs}`, await bundledPlanWithPolicy(stack, outputs, TODAY));
   }
 }, 600_000);
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../policies/profiles";
 import { openPolicyPack, type PolicyPackSession } from "../../tools/analyzer";
 import type { PlannedResource } from "../../tools/plan/model";
+import { bundledPlan } from "../helpers/bundled-plans";
 import { type Case, cases } from "./cases";
 import { type FakeResource, ruleNamed } from "./harness";
 
@@ -75,8 +76,7 @@ describe("resource rules through the Analyzer protocol", () => {
 
 describe("stack policies through the Analyzer protocol, on the planned dev stack", () => {
   it("catches an environment without its sink and key, and a bucket made public by a separate grant", async () => {
-    const { planStack } = await import("../../tools/plan/plan");
-    const { resources } = (await planStack({ stack: "dev" })).result;
+    const { resources } = await bundledPlan("dev");
     const envUrn = "urn:pulumi:dev::platform::platform:environment:GcpEnvironment::payments";
     const stripped = resources.filter(
       (r) =>

@@ -8,6 +8,7 @@ import { GcpEnvironment } from "../../components/environment";
 import { openPolicyPack, type PolicyPackSession } from "../../tools/analyzer";
 import { runUnderMocks } from "../../tools/plan/mock-runtime";
 import type { PlannedResource } from "../../tools/plan/model";
+import { bundledPlan } from "../helpers/bundled-plans";
 import { runExample, typeScriptBlocks } from "../helpers/readme-example";
 
 let pack: PolicyPackSession;
@@ -90,8 +91,7 @@ describe("default component arguments at prod level", () => {
   });
 
   it("the bundled prod stack has no violation at any level", async () => {
-    const { planStack } = await import("../../tools/plan/plan");
-    const { resources } = (await planStack({ stack: "prod" })).result;
+    const { resources } = await bundledPlan("prod");
     expect(await violations(resources)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -12,6 +13,10 @@ export default defineConfig({
     // and component test starts with its own setMocks (a fresh mock monitor, config and stack).
     pool: "forks",
     isolate: false,
+    // One worker per core. Vitest's default leaves a core free (cores - 1: a single worker on a
+    // two-core machine), but much of the suite waits on processes it starts (the policy pack, the
+    // commands, promtool, Alertmanager), and a second worker fills that time.
+    maxWorkers: availableParallelism(),
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

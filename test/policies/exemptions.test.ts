@@ -35,9 +35,20 @@ describe("loadExemptions", () => {
       names,
     );
     expect(register.exemptions.some((e) => e.stacks.includes("prod"))).toBe(false);
-    expect(exemptionsInForce(register, "dev", "2026-11-23").map((e) => e.policy)).toContain(
-      "vm-no-external-ip",
-    );
+    expect(exemptionsInForce(register, "dev", "2026-11-23")).toEqual([
+      {
+        policy: "vm-no-external-ip",
+        resource: "dev-bastion*",
+        owner: "platform-team@example.com",
+        reason:
+          "Temporary bastion for debugging the dev GKE control plane until IAP TCP forwarding is rolled out to the dev network; firewall limits it to the office range.",
+        ticket: "PLAT-142",
+        expires: "2027-02-28",
+      },
+    ]);
+    // The same entry lapses the day after it expires.
+    expect(exemptionsInForce(register, "dev", "2027-03-01")).toEqual([]);
+    expect(exemptionsInForce(register, "staging", "2026-11-23")).toEqual([]);
     expect(overlongExemptions(register, "2026-11-23")).toEqual([]);
   });
 

@@ -95,6 +95,7 @@ describe("npm run access", () => {
 
   test("invalid token JSON and missing or non-numeric claims exit 2, naming the claim", async () => {
     const broken = tempFile("broken.json", "{ not json");
+    // What follows "found" is Node's own JSON.parse message, which changes between Node versions.
     expect((await run(["--stack", "prod", "--token", broken])).err).toMatch(
       new RegExp(
         `^${broken.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\(JSON\\): expected the token's claims as a JSON object, found `,

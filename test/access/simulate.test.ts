@@ -169,8 +169,8 @@ describe("simulateAccess on the prod stack of the README example", () => {
     expect(issuer.every((d) => d.refusedAt === "issuer")).toBe(true);
     const missing = decide("platform-deploy-prod", { run_id: undefined });
     expect(missing[0].refusedAt).toBe("mapping");
-    expect(missing[0].reason).toMatch(
-      /^mapping google\.subject = `assertion\.repository_id \+ "\/" \+ assertion\.run_id/,
+    expect(missing[0].reason).toBe(
+      'mapping google.subject = `assertion.repository_id + "/" + assertion.run_id + "/" + assertion.run_attempt` failed: field not found: run_id',
     );
   });
 

@@ -117,11 +117,14 @@ describe("stack policies through the Analyzer protocol, on the planned dev stack
     });
     const baseline = report.violations.filter((v) => v.policyName === "environment-baseline");
     expect(baseline.map((v) => [v.urn, v.enforcementLevel])).toEqual([[envUrn, "advisory"]]);
-    expect(baseline[0].message).toContain("environment payments is missing: audit-log sink, KMS key.");
+    // The SDK reports the policy's description, then the violation's own message.
+    expect(baseline[0].message).toBe(
+      "Every environment has a budget, an audit-log sink and a KMS key.\nenvironment payments is missing: audit-log sink, KMS key.",
+    );
     const viaIam = report.violations.filter((v) => v.policyName === "bucket-public-via-iam");
     expect(viaIam.map((v) => [v.urn, v.enforcementLevel])).toEqual([[bucketUrn, "mandatory"]]);
-    expect(viaIam[0].message).toContain(
-      "bucket assets is made public by BucketIAMMember public-read (allUsers roles/storage.objectViewer).",
+    expect(viaIam[0].message).toBe(
+      "No bucket is made public by a separate IAM resource.\nbucket assets is made public by BucketIAMMember public-read (allUsers roles/storage.objectViewer).",
     );
   });
 });

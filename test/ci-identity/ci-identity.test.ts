@@ -171,8 +171,17 @@ describe("CiIdentity", () => {
           String(r.inputs.member).includes("preview-platform"),
       )
       .map((r) => String(r.inputs.role));
-    expect(previewRoles.every((role) => /viewer|Viewer|browser|securityReviewer/.test(role))).toBe(true);
-    expect(previewRoles.some((role) => /cloudkms\.crypto|secretmanager/.test(role))).toBe(false);
+    // Read-only roles, none that decrypts or reads secrets.
+    expect(previewRoles.sort()).toEqual([
+      "roles/browser",
+      "roles/cloudkms.viewer",
+      "roles/compute.viewer",
+      "roles/iam.securityReviewer",
+      "roles/iam.workloadIdentityPoolViewer",
+      "roles/logging.viewer",
+      "roles/monitoring.viewer",
+      "roles/serviceusage.serviceUsageViewer",
+    ]);
   });
 
   test("exports the claims a job must present", async () => {

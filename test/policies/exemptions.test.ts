@@ -86,7 +86,7 @@ describe("loadExemptions", () => {
     );
     expect(() => loadExemptions(FILE, "exemptions:\n  - policy: [unclosed\n")).toThrow(
       new ExemptionRegisterError(
-        "policies/exemptions.yaml: line 3, column 1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 3, column 1:",
+        "policies/exemptions.yaml: line 3, column 1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
       ),
     );
     expect(() => loadExemptions(FILE, "nope")).toThrow(

@@ -49,7 +49,7 @@ describe("resource rules: passing and failing fixtures", () => {
         type: "gcp:kms/cryptoKey:CryptoKey",
         props: {},
       }).messages,
-    ).toHaveLength(1);
+    ).toEqual(["the key is not protected: deleting it makes everything encrypted with it unreadable."]);
   });
 
   it("requires digests when requireDigests is set (the prod profile)", () => {

@@ -322,6 +322,10 @@ describe("members, pools and chains", () => {
     });
     const [decision] = simulateAccess(resources, TOKEN);
     expect(decision).toMatchObject({ allowed: false, refusedAt: "binding", serviceAccount: TARGET });
+    // The pull request's merge ref against the one binding, on main.
+    expect(decision.reason).toBe(
+      'no member matches: the token maps attribute.repository_ref="612345678/refs/pull/42/merge"; the bindings expect repository_ref="612345678/refs/heads/main"',
+    );
   });
 
   test("chains: an account the token reaches that may impersonate another gives that one too", async () => {

@@ -217,8 +217,15 @@ describe("helpers", () => {
       attribute: "deploy_target",
       value: "1/prod/refs/heads/main",
     });
-    expect(parseMember(`principal://${pool}/subject/repo:a/b:ref:refs/heads/main`)).toMatchObject({
+    expect(parseMember(`principal://${pool}/subject/repo:a/b:ref:refs/heads/main`)).toEqual({
+      poolId: "p",
       kind: "subject",
+      value: "repo:a/b:ref:refs/heads/main",
+    });
+    expect(parseMember(`principalSet://${pool}/group/admins`)).toEqual({
+      poolId: "p",
+      kind: "group",
+      value: "admins",
     });
     expect(parseMember(`principalSet://${pool}/*`)).toEqual({ poolId: "p", kind: "all" });
     expect(parseMember("serviceAccount:x@y.iam.gserviceaccount.com")).toBeUndefined();

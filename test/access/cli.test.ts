@@ -42,7 +42,8 @@ describe("npm run access", () => {
     expect(out).toMatch(
       /cannot impersonate deploy-payments-api@acme-payments-prod\.iam\.gserviceaccount\.com/,
     );
-    expect(out).toContain("google.subject in audit logs: 612345678/");
+    // repository_id/run_id/run_attempt of the fixture's claims.
+    expect(out.split("\n").at(-1)).toBe("google.subject in audit logs: 612345678/12045683966/1");
   });
 
   test("--json prints the decisions; a refused token exits 1 and names the clause", async () => {

@@ -132,7 +132,9 @@ export function loadExemptions(
     const where = first.linePos
       ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}`
       : "(unknown position)";
-    throw new ExemptionRegisterError(`${file}: ${where}: not valid YAML: ${first.message.split("\n")[0]}`);
+    // The parser's own first line ends with the position again (" at line 3, column 1:"): stated once.
+    const reason = first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new ExemptionRegisterError(`${file}: ${where}: not valid YAML: ${reason}`);
   }
   const data = document.toJS() ?? { exemptions: [] };
   const parsed = registerSchema.safeParse(data, { reportInput: true });

@@ -1,6 +1,13 @@
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { describeValue, formatZodIssues, nearestName, type PathSegment, UserInputError } from "./errors";
+import {
+  describeValue,
+  formatZodIssues,
+  nearestName,
+  type PathSegment,
+  UserInputError,
+  yamlErrorText,
+} from "./errors";
 import { INPUT_LIMITS, readInputFile } from "./input-file";
 import { type PlatformConfig, platformConfigSchema } from "./schema";
 import { secretsProviderProblems } from "./secrets-provider";
@@ -47,7 +54,7 @@ export function parseStackFile(file: string, text: string): LoadedStackConfig {
       document.errors.map((error) => {
         const position = error.linePos?.[0];
         const where = position ? ` (line ${position.line}, column ${position.col})` : "";
-        return `${file}: (YAML): expected valid YAML, found ${error.message.split("\n")[0]}${where}`;
+        return `${file}: (YAML): expected valid YAML, found ${yamlErrorText(error.message)}${where}`;
       }),
     );
   }
@@ -65,7 +72,7 @@ export function parseStackFile(file: string, text: string): LoadedStackConfig {
     root = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
     throw new UserInputError([
-      `${file}: (YAML): expected valid YAML, found ${(error as Error).message.split("\n")[0]}`,
+      `${file}: (YAML): expected valid YAML, found ${yamlErrorText((error as Error).message)}`,
     ]);
   }
   if (root === null || typeof root !== "object" || Array.isArray(root)) {

@@ -42,7 +42,8 @@ describe("npm run access", () => {
     expect(out).toMatch(
       /cannot impersonate deploy-payments-api@acme-payments-prod\.iam\.gserviceaccount\.com/,
     );
-    expect(out).toContain("google.subject in audit logs: 612345678/");
+    // repository_id/run_id/run_attempt of the fixture's claims.
+    expect(out.split("\n").at(-1)).toBe("google.subject in audit logs: 612345678/12045683966/1");
   });
 
   test("--json prints the decisions; a refused token exits 1 and names the clause", async () => {
@@ -95,6 +96,7 @@ describe("npm run access", () => {
 
   test("invalid token JSON and missing or non-numeric claims exit 2, naming the claim", async () => {
     const broken = tempFile("broken.json", "{ not json");
+    // What follows "found" is Node's own JSON.parse message, which changes between Node versions.
     expect((await run(["--stack", "prod", "--token", broken])).err).toMatch(
       new RegExp(
         `^${broken.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\(JSON\\): expected the token's claims as a JSON object, found `,

@@ -21,6 +21,8 @@ const REPO_ID = "612345678";
 /** The token: a pull request of the platform repository (no environment). */
 const TOKEN = loadClaims("platform-pull-request");
 const MATCHING = `attribute.repository_event/${REPO_ID}/pull_request`;
+/** How a reason names the matching grant's member. */
+const GRANTED = `granted by principalSet://iam.googleapis.com/projects/111/locations/global/workloadIdentityPools/github-actions/${MATCHING}`;
 
 type Grant = (ctx: {
   target: gcp.serviceaccount.Account;
@@ -111,8 +113,8 @@ describe("grants on the service account", () => {
         }),
       });
     });
-    expect(decisionFor(simulateAccess(resources, TOKEN))?.reason).toContain(
-      "(roles/iam.serviceAccountUser on the service account, holds iam.serviceAccounts.actAs)",
+    expect(decisionFor(simulateAccess(resources, TOKEN))?.reason).toBe(
+      `${GRANTED} (roles/iam.serviceAccountUser on the service account, holds iam.serviceAccounts.actAs)`,
     );
   });
 
@@ -158,8 +160,8 @@ describe("grants on the service account", () => {
         condition: { title: "until", expression: 'request.time < timestamp("2000-01-01T00:00:00Z")' },
       });
     });
-    expect(decisionFor(simulateAccess(resources, TOKEN))?.reason).toContain(
-      "its IAM condition is assumed to hold",
+    expect(decisionFor(simulateAccess(resources, TOKEN))?.reason).toBe(
+      `${GRANTED} (roles/iam.workloadIdentityUser on the service account, holds iam.serviceAccounts.getAccessToken, iam.serviceAccounts.getOpenIdToken; its IAM condition is assumed to hold)`,
     );
   });
 });
@@ -191,7 +193,9 @@ describe("grants above the account", () => {
         members: [member(MATCHING)],
       });
     });
-    expect(decisionFor(simulateAccess(binding, TOKEN))?.reason).toContain("on project acme-app");
+    expect(decisionFor(simulateAccess(binding, TOKEN))?.reason).toBe(
+      `${GRANTED} (roles/iam.serviceAccountUser on project acme-app, holds iam.serviceAccounts.actAs)`,
+    );
     const policy = await stackWith(({ member }) => {
       new gcp.projects.IAMPolicy("policy", {
         project: "acme-app",
@@ -200,7 +204,9 @@ describe("grants above the account", () => {
         }),
       });
     });
-    expect(decisionFor(simulateAccess(policy, TOKEN))?.reason).toContain("on project acme-app");
+    expect(decisionFor(simulateAccess(policy, TOKEN))?.reason).toBe(
+      `${GRANTED} (roles/iam.workloadIdentityUser on project acme-app, holds iam.serviceAccounts.getAccessToken, iam.serviceAccounts.getOpenIdToken)`,
+    );
   });
 
   test("folder and organization grants are assumed to reach every account of the stack", async () => {
@@ -243,8 +249,8 @@ describe("grants above the account", () => {
         member: member(MATCHING),
       });
     });
-    expect(decisionFor(simulateAccess(holds, TOKEN))?.reason).toContain(
-      "custom role holding iam.serviceAccounts.getAccessToken",
+    expect(decisionFor(simulateAccess(holds, TOKEN))?.reason).toBe(
+      `${GRANTED} (projects/acme-app/roles/tokenMinter on project acme-app, custom role holding iam.serviceAccounts.getAccessToken)`,
     );
     const harmless = await stackWith(({ member }) => {
       new gcp.projects.IAMCustomRole("reader", {
@@ -270,7 +276,9 @@ describe("grants above the account", () => {
         member: member(MATCHING),
       });
     });
-    expect(decisionFor(simulateAccess(resources, TOKEN))?.reason).toContain("assumed to allow impersonation");
+    expect(decisionFor(simulateAccess(resources, TOKEN))?.reason).toBe(
+      `${GRANTED} (organizations/456/roles/somethingElse on the service account, a role not defined in the stack or by Google: assumed to allow impersonation)`,
+    );
   });
 });
 
@@ -314,6 +322,10 @@ describe("members, pools and chains", () => {
     });
     const [decision] = simulateAccess(resources, TOKEN);
     expect(decision).toMatchObject({ allowed: false, refusedAt: "binding", serviceAccount: TARGET });
+    // The pull request's merge ref against the one binding, on main.
+    expect(decision.reason).toBe(
+      'no member matches: the token maps attribute.repository_ref="612345678/refs/pull/42/merge"; the bindings expect repository_ref="612345678/refs/heads/main"',
+    );
   });
 
   test("chains: an account the token reaches that may impersonate another gives that one too", async () => {
@@ -330,8 +342,8 @@ describe("members, pools and chains", () => {
       });
     });
     const chained = decisionFor(simulateAccess(resources, TOKEN));
-    expect(chained?.reason).toMatch(
-      /^through other-app@acme-app\.iam\.gserviceaccount\.com, granted by serviceAccount:other-app@acme-app\.iam\.gserviceaccount\.com \(roles\/iam\.serviceAccountTokenCreator on the service account/,
+    expect(chained?.reason).toBe(
+      "through other-app@acme-app.iam.gserviceaccount.com, granted by serviceAccount:other-app@acme-app.iam.gserviceaccount.com (roles/iam.serviceAccountTokenCreator on the service account, holds iam.serviceAccounts.getAccessToken, iam.serviceAccounts.getOpenIdToken, iam.serviceAccounts.implicitDelegation, iam.serviceAccounts.signBlob, iam.serviceAccounts.signJwt)",
     );
   });
 });

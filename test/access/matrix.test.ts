@@ -3,7 +3,15 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { simulateAccess } from "../../tools/access/simulate";
 import type { PlannedResource } from "../../tools/plan/model";
 import { runExample, typeScriptBlocks } from "../helpers/readme-example";
-import { allowedAccounts, fixtureNames, loadClaims, renderMatrix, SCENARIOS, STACKS } from "./matrix";
+import {
+  allowedAccounts,
+  fixtureNames,
+  loadClaims,
+  renderMatrix,
+  SCENARIOS,
+  STACKS,
+  shortReason,
+} from "./matrix";
 
 const README = "components/ci-identity/README.md";
 const START = "<!-- access-matrix:start -->";
@@ -44,6 +52,44 @@ const EXPECTED_ACCESS: Record<string, [dev: string[], staging: string[], prod: s
   "payments-api-pull-request": [NONE, NONE, NONE],
 };
 
+const EVENTS =
+  'condition: `assertion.event_name in ["push", "pull_request", "workflow_dispatch", "schedule"]`';
+const OWNER = 'condition: `assertion.repository_owner_id == "81234567"`';
+const REPOSITORY = 'condition: `assertion.repository_id in ["612345678", "623456789"]`';
+const NO_BINDING = "condition passes; no binding matches";
+/**
+ * Why the prod stack decides as it does, written by hand: pull requests match the preview binding on
+ * `repository_event` (<id>/pull_request), main's events its binding on `repository_ref`
+ * (<id>/refs/heads/main), a prod deploy job also the deploy binding on `deploy_target`; the pool's
+ * condition refuses other events first, then other owners (owner id 81234567), then repositories
+ * other than platform (612345678) and payments-api (623456789); what passes it and matches no
+ * binding says so.
+ */
+const EXPECTED_PROD_REASON: Record<string, string> = {
+  "platform-pull-request": "matches `repository_event`",
+  "platform-push-main": "matches `repository_ref`",
+  "platform-push-main-immutable-sub": "matches `repository_ref`",
+  "platform-deploy-dev": "matches `repository_ref`",
+  "platform-deploy-staging": "matches `repository_ref`",
+  "platform-deploy-prod": "matches `deploy_target`, `repository_ref`",
+  "platform-deploy-prod-immutable-sub": "matches `deploy_target`, `repository_ref`",
+  "platform-deploy-prod-feature-branch": NO_BINDING,
+  "platform-pull-request-target": EVENTS,
+  "platform-workflow-run": EVENTS,
+  "platform-schedule-drift": "matches `repository_ref`",
+  "platform-workflow-dispatch": "matches `repository_ref`",
+  "platform-issue-comment": EVENTS,
+  "platform-issue-comment-prod-environment": EVENTS,
+  "platform-repository-dispatch": EVENTS,
+  "fork-pull-request-with-write-tokens": "matches `repository_event`",
+  "fork-own-workflow": OWNER,
+  "other-repository-same-organization": REPOSITORY,
+  "repository-recreated-same-name": REPOSITORY,
+  "other-organization-same-names": OWNER,
+  "payments-api-deploy-prod": "matches `deploy_target`",
+  "payments-api-pull-request": NO_BINDING,
+};
+
 describe("the README's access matrix", () => {
   const resourcesByStack: Record<string, PlannedResource[]> = {};
 
@@ -78,11 +124,32 @@ describe("the README's access matrix", () => {
     expect(shown).toEqual(EXPECTED_ACCESS);
   });
 
+  test("the simulator explains each prod decision with the hand-written reason", () => {
+    const reasons = Object.fromEntries(
+      fixtureNames().map((token) => [
+        token,
+        shortReason(simulateAccess(resourcesByStack.prod, loadClaims(token))),
+      ]),
+    );
+    expect(reasons).toEqual(EXPECTED_PROD_REASON);
+  });
+
+  test("the README shows the hand-written reasons", () => {
+    const readme = readFileSync(README, "utf8");
+    const rows = tableCells(readme.slice(readme.indexOf(START) + START.length, readme.indexOf(END))).slice(2);
+    const shown = Object.fromEntries(
+      rows.map((cells) => [cells[0].replace(/`/g, ""), cells[5].replace(/\\\|/g, "|")]),
+    );
+    expect(shown).toEqual(EXPECTED_PROD_REASON);
+  });
+
   test("its reasons column is what the simulator reports (regenerate with UPDATE_ACCESS_MATRIX=1)", () => {
     const readme = readFileSync(README, "utf8");
     const start = readme.indexOf(START);
     const end = readme.indexOf(END);
-    expect(start).toBeGreaterThan(0);
+    // Exactly one pair of markers, in order (their offsets move with the prose around them).
+    expect(readme.split(START)).toHaveLength(2);
+    expect(readme.split(END)).toHaveLength(2);
     expect(end).toBeGreaterThan(start);
     const expected = renderMatrix(resourcesByStack);
     const updated = `${readme.slice(0, start + START.length)}\n${expected}\n${readme.slice(end)}`;

@@ -89,6 +89,7 @@ describe("parsePolicyPackConfig (the engine's parsePolicyPackConfig)", () => {
   });
 
   it("rejects invalid JSON with its line and column, and a document that is not an object", () => {
+    // After the position comes Node's own JSON.parse message, whose wording changes between versions.
     expect(parseError('{\n  "versioning": "mandatory",\n}').issues[0]).toMatch(
       /^\(root\): expected valid JSON, found a syntax error at line 3, column 1: /,
     );

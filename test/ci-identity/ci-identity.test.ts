@@ -171,8 +171,17 @@ describe("CiIdentity", () => {
           String(r.inputs.member).includes("preview-platform"),
       )
       .map((r) => String(r.inputs.role));
-    expect(previewRoles.every((role) => /viewer|Viewer|browser|securityReviewer/.test(role))).toBe(true);
-    expect(previewRoles.some((role) => /cloudkms\.crypto|secretmanager/.test(role))).toBe(false);
+    // Read-only roles, none that decrypts or reads secrets.
+    expect(previewRoles.sort()).toEqual([
+      "roles/browser",
+      "roles/cloudkms.viewer",
+      "roles/compute.viewer",
+      "roles/iam.securityReviewer",
+      "roles/iam.workloadIdentityPoolViewer",
+      "roles/logging.viewer",
+      "roles/monitoring.viewer",
+      "roles/serviceusage.serviceUsageViewer",
+    ]);
   });
 
   test("exports the claims a job must present", async () => {
@@ -201,11 +210,11 @@ describe("unsafe input is refused, naming the argument, the expectation and what
   test.each([
     [
       { github: { name: "acme-corp", id: "acme-corp" } },
-      'github.id: expected the numeric organization id as a string, like "123456789"',
+      'github.id: expected the numeric organization id as a string, like "123456789" (names can be re-registered by someone else; ids cannot), found "acme-corp"',
     ],
     [
       { repository: { name: "platform", id: "acme-corp/platform" } },
-      "repository.id: expected the numeric repository id as a string",
+      'repository.id: expected the numeric repository id as a string, like "123456789" (names can be re-registered by someone else; ids cannot), found "acme-corp/platform"',
     ],
     [
       { repository: { name: "*", id: "612345678" } },
@@ -213,7 +222,7 @@ describe("unsafe input is refused, naming the argument, the expectation and what
     ],
     [
       { trustedRepositories: [{ name: "x", id: "*" }] },
-      "trustedRepositories[0].id: expected the numeric repository id as a string",
+      'trustedRepositories[0].id: expected the numeric repository id as a string, like "123456789" (names can be re-registered by someone else; ids cannot), found "*"',
     ],
     [
       { deployEnvironment: "" },
@@ -231,10 +240,18 @@ describe("unsafe input is refused, naming the argument, the expectation and what
       { deployRef: "refs/heads/*" },
       'deployRef: expected a full branch ref, like "refs/heads/main" (no wildcard), found "refs/heads/*"',
     ],
-    [{ deployRoles: ["roles/editor"] }, "deployRoles[0]: expected a predefined role"],
+    [
+      { deployRoles: ["roles/editor"] },
+      'deployRoles[0]: expected a predefined role like "roles/run.developer" (never roles/owner, roles/editor or roles/viewer), found "roles/editor"',
+    ],
   ])("%j", (args, message) => {
-    expect(construct(args)).toThrow(message);
-    expect(construct(args)).toThrow(/^CiIdentity "ci": /);
+    let thrown: unknown;
+    try {
+      construct(args)();
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as Error | undefined)?.message).toBe(`CiIdentity "ci": ${message}`);
   });
 
   test("a product repository the pool does not trust, an empty environment list, a wildcard environment", async () => {

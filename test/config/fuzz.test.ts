@@ -101,6 +101,7 @@ function expectReadableOutcome(text: string): void {
     parseStackFile(FILE, text);
   } catch (error) {
     if (!(error instanceof UserInputError)) throw error;
+    // Random input: how many problems it has is not known, only that each one is reported readably.
     expect(error.problems.length).toBeGreaterThan(0);
     for (const problem of error.problems) expect(problem).toMatch(PROBLEM_LINE);
   }

@@ -40,9 +40,11 @@ describe("stacks/schema.json", () => {
     stack.config["acme:thing"] = 1;
     expect(validate(stack)).toBe(false);
     const problems = (validate.errors ?? []).map((error) => `${error.instancePath} ${error.keyword}`);
-    expect(problems).toContain("/config/platform:tier enum");
-    expect(problems).toContain("/config/platform:teams/0 additionalProperties");
-    expect(problems).toContain("/config additionalProperties");
+    expect(problems.sort()).toEqual([
+      "/config additionalProperties",
+      "/config/platform:teams/0 additionalProperties",
+      "/config/platform:tier enum",
+    ]);
   });
 });
 

@@ -464,14 +464,19 @@ describe("PlatformAlerts", () => {
     ).toBe(
       'metric.type="router.googleapis.com/nat/dropped_sent_packets_count" AND resource.type="nat_gateway" AND metric.label.reason="OUT_OF_RESOURCES"',
     );
-    for (const policy of policies) {
-      expect(policy.inputs.alertStrategy, policy.name).toMatchObject({
-        autoClose: expect.stringMatching(/^\d+s$/),
-      });
-      expect((policy.inputs.documentation as { links: { url: string }[] }).links[0].url).toMatch(
-        /^https:\/\/github\.com\/acme-corp\/platform\/blob\/main\/docs\/runbooks\/(nat-exhaustion|error-log-spike|failed-deploy)\.md$/,
-      );
-    }
+    // The router's strategy: SEV2 (the NAT alerts) close after an hour, SEV3 after a day.
+    expect(
+      policies.map((policy) => [
+        policy.name,
+        (policy.inputs.alertStrategy as { autoClose: string }).autoClose,
+        (policy.inputs.documentation as { links: { url: string }[] }).links[0].url,
+      ]),
+    ).toEqual([
+      ["payments-nat-allocation-failures", "3600s", `${RUNBOOKS}/docs/runbooks/nat-exhaustion.md`],
+      ["payments-nat-dropped-packets", "3600s", `${RUNBOOKS}/docs/runbooks/nat-exhaustion.md`],
+      ["payments-error-log-spike", "86400s", `${RUNBOOKS}/docs/runbooks/error-log-spike.md`],
+      ["payments-failed-deploy", "86400s", `${RUNBOOKS}/docs/runbooks/failed-deploy.md`],
+    ]);
   });
 });
 

@@ -33,18 +33,35 @@ describe("platform:services", () => {
       endpoints: [{ host: "shop.example.com", path: "/" }],
     });
     // standard tier → growth stage → web 99 %; 30-day rolling period by default.
-    expect(resolveSlo(storefront, storefront.slos[0])).toMatchObject({
+    expect(resolveSlo(storefront, storefront.slos[0])).toEqual({
+      name: "availability",
       objective: 99,
       objectiveSource: "growth preset for web",
       periodDays: 30,
       calendarMonth: false,
       runbook: "slo-burn.md",
+      sli: {
+        cloudMonitoring: {
+          totalFilter: 'metric.type="run.googleapis.com/request_count"',
+          badFilter:
+            'metric.type="run.googleapis.com/request_count" AND metric.label.response_code_class="5xx"',
+        },
+      },
     });
     // An explicit objective overrides the preset (low tier → launch → 90 % for jobs).
-    expect(resolveSlo(mailer, mailer.slos[0])).toMatchObject({
+    expect(resolveSlo(mailer, mailer.slos[0])).toEqual({
+      name: "sends",
       objective: 97.5,
       objectiveSource: "written",
       periodDays: 7,
+      calendarMonth: false,
+      runbook: "slo-burn.md",
+      sli: {
+        prometheus: {
+          errorQuery: 'sum(rate(mails_total{outcome="failed"}[{{window}}]))',
+          totalQuery: "sum(rate(mails_total[{{window}}]))",
+        },
+      },
     });
     expect(resolveSlo(mailer, { ...mailer.slos[0], objective: undefined })).toMatchObject({
       objective: 90,

@@ -110,6 +110,21 @@ describe("rotation preview, duties and incident template", () => {
     ])
       expect(document).toContain(`\n${heading}\n`);
     expect(document).toContain("| billing | payments | Stripe | none |");
+    // Counted by hand: platform started Monday 2026-01-05 with three members, so 2026-03-23 is its
+    // 12th shift (index 11, 11 mod 3 = 2: Cai, with Ana second); payments started Wednesday
+    // 2026-01-07 with two (2026-03-25: index 11, Eli then Dee). Berlin moves to UTC+2 on 2026-03-29;
+    // New York is already on UTC-4 (2026-03-08).
+    const rotations = document.slice(document.indexOf("## Rotations"), document.indexOf("## Duties"));
+    expect(rotations.split("\n").filter((line) => /^\| (Mon|Wed) /.test(line))).toEqual([
+      "| Mon 10:00 (UTC+01:00) (2026-03-23) | Cai Wong | Ana Lima |",
+      "| Mon 10:00 (UTC+02:00) (2026-03-30) | Ana Lima | Ben Ross |",
+      "| Mon 10:00 (UTC+02:00) (2026-04-06) | Ben Ross | Cai Wong |",
+      "| Mon 10:00 (UTC+02:00) (2026-04-13) | Cai Wong | Ana Lima |",
+      "| Wed 09:00 (UTC-04:00) (2026-03-25) | Eli Stone | Dee Park |",
+      "| Wed 09:00 (UTC-04:00) (2026-04-01) | Dee Park | Eli Stone |",
+      "| Wed 09:00 (UTC-04:00) (2026-04-08) | Eli Stone | Dee Park |",
+      "| Wed 09:00 (UTC-04:00) (2026-04-15) | Dee Park | Eli Stone |",
+    ]);
     expect(document).toContain("| SEV4 | Cosmetic | 48 h | ticket | no | 168 h | label `severity: sev4` |");
     expect(document).toContain("| Weekly on-call sync | everyone on call | Monday 15:00 Europe/Berlin |");
     expect(document).toContain(

@@ -70,6 +70,11 @@ describe("rotations across time zones and DST", () => {
 
   it("checks handoffs and the minute before them besides the 15-minute grid", () => {
     const instants = checkInstants(model, new Date("2026-03-01T00:00:00Z"), 1).map((d) => d.toISOString());
+    // A week of the 15-minute grid (7 × 96), plus the minute before each of the week's two handoffs;
+    // no DST change falls in 2026-03-01..08 for the fixture's zones.
+    expect(instants).toHaveLength(7 * 96 + 2);
+    expect(instants[0]).toBe("2026-03-01T00:00:00.000Z");
+    expect(instants.at(-1)).toBe("2026-03-07T23:45:00.000Z");
     expect(instants).toContain("2026-03-02T09:00:00.000Z");
     expect(instants).toContain("2026-03-02T08:59:00.000Z");
     expect(instants).toContain("2026-03-04T13:59:00.000Z");

@@ -37,11 +37,27 @@ describe("npm run plan", () => {
     const result = dev;
     expect(result.code).toBe(0);
     const json = JSON.parse(readFileSync(file, "utf8"));
-    expect(Object.keys(json)).toEqual(expect.arrayContaining(["stack", "project", "resources", "summary"]));
+    expect(Object.keys(json).sort()).toEqual([
+      "monitoring",
+      "outputMode",
+      "outputs",
+      "policy",
+      "project",
+      "resources",
+      "stack",
+      "summary",
+    ]);
     expect(json.stack).toBe("dev");
-    expect(Object.keys(json.resources[0])).toEqual(
-      expect.arrayContaining(["urn", "type", "name", "parent", "custom", "protect", "inputs"]),
-    );
+    // Every resource has the required fields, and the optional ones only when they apply.
+    const required = ["custom", "inputs", "name", "parent", "protect", "type", "urn"];
+    const optional = new Set(["aliases", "dependencies", "propertyDependencies", "secretPaths"]);
+    for (const resource of json.resources as Record<string, unknown>[])
+      expect(
+        Object.keys(resource)
+          .filter((key) => !optional.has(key))
+          .sort(),
+        String(resource.urn),
+      ).toEqual(required);
     expect(json.summary.resourceCount).toBe(json.resources.length);
     // A first preview: a new service account's member is unknown, written as `pulumi preview --json` does.
     expect(json.outputMode).toBe("preview");

@@ -19,7 +19,8 @@ describe("stacks/index.ts under the engine's config", () => {
     expect(
       resources.filter((r) => r.type === "platform:environment:GcpEnvironment").map((r) => r.name),
     ).toEqual(config.environments.map((env) => env.name));
-    expect(resources.some((r) => r.type === "platform:ci:CiIdentity")).toBe(true);
+    // The stack file's one `platform:ci` block: one CiIdentity.
+    expect(resources.filter((r) => r.type === "platform:ci:CiIdentity")).toHaveLength(1);
     expect(outputs.tier).toBe("prod");
   });
 });

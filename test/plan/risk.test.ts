@@ -74,3 +74,34 @@ describe("summarizeRisk", () => {
     );
   });
 });
+
+describe("what counts as stateful", () => {
+  it("is the data, keys, networks and identities whose deletion cannot be undone, written by hand", () => {
+    const stateful = [
+      "gcp:organizations/project:Project",
+      "gcp:kms/keyRing:KeyRing",
+      "gcp:kms/cryptoKey:CryptoKey",
+      "gcp:logging/projectBucketConfig:ProjectBucketConfig",
+      "gcp:storage/bucket:Bucket",
+      "gcp:sql/databaseInstance:DatabaseInstance",
+      "gcp:bigquery/dataset:Dataset",
+      "gcp:compute/network:Network",
+      "gcp:compute/disk:Disk",
+      "gcp:iam/workloadIdentityPool:WorkloadIdentityPool",
+    ];
+    const stateless = [
+      "gcp:compute/firewall:Firewall",
+      "gcp:projects/iAMMember:IAMMember",
+      "gcp:projects/service:Service",
+      "gcp:monitoring/alertPolicy:AlertPolicy",
+    ];
+    const unprotected = summarizeRisk(
+      [...stateful, ...stateless].map((type, index) => resource(type, `r${index}`)),
+    ).deletionProtection;
+    expect(unprotected).toEqual({
+      stateful: stateful.length,
+      protected: 0,
+      unprotected: stateful.map((_, index) => `r${index}`),
+    });
+  });
+});

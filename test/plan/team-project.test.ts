@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { UserInputError } from "../../stacks/config/errors";
 import { readStackFile } from "../../stacks/config/load";
 import { markedOutputs, runUnderMocks, UNKNOWN_VALUE, wireOutputs } from "../../tools/plan/mock-runtime";
 import { planStackInput } from "../../tools/plan/plan";
@@ -82,6 +83,12 @@ describe("a team's Pulumi.yaml and stack file", () => {
     });
     expect(() => loadProjectInput({ stack: "dev", cwd: noProgram })).toThrow(
       "Pulumi.yaml: main: expected a program file (index.ts or index.js), found none at app/",
+    );
+    const brokenYaml = folder({ "Pulumi.yaml": "name: svc\nruntime: [nodejs\n", "index.ts": "" });
+    expect(() => loadProjectInput({ stack: "dev", cwd: brokenYaml })).toThrow(
+      new UserInputError([
+        "Pulumi.yaml: (YAML): expected valid YAML, found Flow sequence in block collection must be sufficiently indented and end with a ] (line 3, column 1)",
+      ]),
     );
   });
 });

@@ -21,7 +21,13 @@ describe("README: add a team and its environment", () => {
     const file = join(mkdtempSync(join(tmpdir(), "walkthrough-")), "Pulumi.fixture.yaml");
     writeFileSync(file, applyWalkthrough(readFileSync(FIXTURE, "utf8")));
     const input = loadStackInput({ stack: "fixture", stackFile: file });
-    expect(input.loaded.config.environments.map((env) => env.name)).toContain("search");
+    // The fixture's three environments, and the README's new one after them.
+    expect(input.loaded.config.environments.map((env) => env.name)).toEqual([
+      "platform",
+      "payments",
+      "api",
+      "search",
+    ]);
     const policy = startPolicyCheck(input, { today: "2026-12-01" });
     const plan = await planStackInput(input);
     const report = await policy.finish(plan);

@@ -33,6 +33,8 @@ describe("policy pack process", () => {
       started.on("exit", (code) => reject(new Error(`pack exited with ${code}: ${stderr}`)));
     });
     expect(port).toMatch(/^\d+$/);
-    expect(Number(port)).toBeGreaterThan(0);
+    // The pack binds a free port the system picks: only its range is known.
+    expect(Number(port)).toBeGreaterThanOrEqual(1);
+    expect(Number(port)).toBeLessThanOrEqual(65_535);
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { catalog, STACKS, type StackName } from "../../policies/profiles";
+import { EXPECTED_LEVELS, EXPECTED_RULES } from "./expected-rules";
 
 type Level = "disabled" | "advisory" | "mandatory" | "remediate";
 const RANK: Record<Level, number> = { disabled: 0, advisory: 1, mandatory: 2, remediate: 2 };
@@ -31,6 +32,20 @@ const configs = Object.fromEntries(STACKS.map((stack) => [stack, load(stack)])) 
 >;
 
 describe("policy profiles", () => {
+  it("the pack has exactly the hand-written rules, each of the expected kind, area and severity", () => {
+    const actual = Object.fromEntries(
+      rules.map((rule) => [rule.name, [rule.kind, rule.meta.category, rule.severity]]),
+    );
+    expect(actual).toEqual(EXPECTED_RULES);
+  });
+
+  it("gives each rule, on each stack, the level its area calls for", () => {
+    for (const [name, [, area]] of Object.entries(EXPECTED_RULES)) {
+      const levels = STACKS.map((stack) => levelIn(configs[stack], name, "disabled"));
+      expect(levels, name).toEqual(EXPECTED_LEVELS[area]);
+    }
+  });
+
   it.each([
     ["staging", "dev"],
     ["prod", "staging"],
@@ -71,7 +86,7 @@ describe("policy profiles", () => {
 
   it("lists every policy with its stack name, and only prod fails closed on unknowns", () => {
     for (const stack of STACKS) {
-      expect(Object.keys(configs[stack]).sort()).toEqual(rules.map((rule) => rule.name).sort());
+      expect(Object.keys(configs[stack]).sort()).toEqual(Object.keys(EXPECTED_RULES).sort());
       for (const entry of Object.values(configs[stack])) {
         expect(entry).toMatchObject({ stack, failClosedOnUnknown: stack === "prod" });
       }
@@ -88,12 +103,59 @@ describe("policy profiles", () => {
           ...settings
         } = configs[stack][rule.name] as Record<string, unknown>;
         for (const [key, value] of Object.entries(settings)) {
+          const declared = Object.keys(rule.configSchema?.properties ?? {});
+          expect(declared, `${stack}: ${rule.name}.${key}`).toContain(key);
           const property = rule.configSchema?.properties[key];
-          expect(property, `${stack}: ${rule.name}.${key}`).toBeDefined();
           const type = Array.isArray(value) ? "array" : typeof value === "number" ? "integer" : typeof value;
           expect(type, `${stack}: ${rule.name}.${key}`).toBe(property?.type);
         }
       }
+    }
+  });
+
+  it("sets exactly the organisation's settings, and the stricter ones towards prod", () => {
+    const shared = {
+      "iam-allowed-member-domains": {
+        allowedDomains: ["example.com"],
+        allowedServiceAccountProjectPrefixes: ["acme-"],
+      },
+      "allowed-locations": { allowedLocations: ["europe-west1", "europe-west4", "eu"] },
+      "required-labels": { requiredLabels: ["team", "environment", "cost-center"] },
+      "k8s-no-cluster-admin-bindings": { platformGroups: ["platform-admins@example.com"] },
+      "iam-no-escalation-grants": { platformRepositoryIds: ["612345678"] },
+    };
+    const expected: Record<StackName, Record<string, Record<string, unknown>>> = {
+      dev: {
+        ...shared,
+        "k8s-pinned-images": { requireDigests: false },
+        "log-retention-minimum": { minRetentionDays: 30 },
+      },
+      staging: {
+        ...shared,
+        "k8s-pinned-images": { requireDigests: false },
+        "log-retention-minimum": { minRetentionDays: 90 },
+      },
+      prod: {
+        ...shared,
+        "k8s-pinned-images": { requireDigests: true },
+        "log-retention-minimum": { minRetentionDays: 400 },
+      },
+    };
+    for (const stack of STACKS) {
+      const settings = Object.fromEntries(
+        Object.entries(configs[stack])
+          .map(([name, entry]) => {
+            const {
+              enforcementLevel: _level,
+              stack: _stack,
+              failClosedOnUnknown: _fail,
+              ...rest
+            } = entry as Record<string, unknown>;
+            return [name, rest] as const;
+          })
+          .filter(([, rest]) => Object.keys(rest).length > 0),
+      );
+      expect(settings, stack).toEqual(expected[stack]);
     }
   });
 });

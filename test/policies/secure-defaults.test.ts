@@ -52,13 +52,20 @@ describe("default component arguments at prod level", () => {
   });
 
   it.each([
-    ["CiIdentity and ProductCiIdentity", "components/ci-identity/README.md"],
-    ["StateBackend", "components/state-backend/README.md"],
-    ["ServiceMonitoring", "components/monitoring/README.md"],
-  ])("%s as in its README", async (_name, readme) => {
+    [
+      "CiIdentity and ProductCiIdentity",
+      "components/ci-identity/README.md",
+      ["platform:ci:CiIdentity", "platform:ci:ProductCiIdentity"],
+    ],
+    ["StateBackend", "components/state-backend/README.md", ["platform:state:StateBackend"]],
+    ["ServiceMonitoring", "components/monitoring/README.md", ["platform:monitoring:ServiceMonitoring"]],
+  ])("%s as in its README", async (_name, readme, components) => {
     const [example] = typeScriptBlocks(readFileSync(readme, "utf8"));
     const { resources } = await runExample(example, { stack: "prod" });
-    expect(resources.length).toBeGreaterThan(3);
+    // The components the example declares (their inventories are checked by each README's own test).
+    expect(
+      [...new Set(resources.filter((r) => r.type.startsWith("platform:")).map((r) => r.type))].sort(),
+    ).toEqual(components);
     expect(await violations(resources)).toEqual([]);
   });
 

@@ -106,7 +106,9 @@ describe("bucket-public-via-iam", () => {
         propertyDependencies: { bucket: [bucketUrn] },
       },
     ]);
-    expect(viaDeps.messages).toHaveLength(1);
+    expect(viaDeps.messages).toEqual([
+      "bucket assets is made public by BucketIAMBinding b (allAuthenticatedUsers r).",
+    ]);
     const privateGrant = runStack(rule, [
       bucket,
       {

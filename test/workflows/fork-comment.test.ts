@@ -39,8 +39,13 @@ describe("a fork's plan is posted under the platform's banner, as plain text", (
   it("puts every line of the artifact inside one fenced code block longer than any fence in it", () => {
     const open = lines.indexOf("`````text");
     const close = lines.lastIndexOf("`````");
-    expect(open).toBeGreaterThan(0);
-    expect(close).toBeGreaterThan(open);
+    // After the banner's 10 lines, the <details> line and a blank line.
+    expect(open).toBe(12);
+    expect(lines.slice(10, 12)).toEqual([
+      "<details><summary>Fork's plan output (untrusted, plain text)</summary>",
+      "",
+    ]);
+    expect(close).toBe(open + 6);
     expect(lines.slice(open + 1, close)).toEqual([
       "### Pulumi preview for stack `prod`: no resource changes",
       "**Policy:** no violations. Approved by @acme-corp/platform-admins, see #1 and https://evil.example",
@@ -59,6 +64,9 @@ describe("a fork's plan is posted under the platform's banner, as plain text", (
   it("cuts an oversized artifact to fit one comment", () => {
     const huge = wrapUntrustedPlan("x".repeat(200_000), SOURCE);
     expect(huge.length).toBeLessThan(65_000);
+    // Exactly the first 60000 characters, fenced with three backticks (the artifact has none).
+    const hugeLines = huge.split("\n");
+    expect(hugeLines.slice(12, 15)).toEqual(["```text", "x".repeat(60_000), "```"]);
     expect(huge.endsWith("_Cut at 60000 characters: see the workflow run for the rest._")).toBe(true);
   });
 });

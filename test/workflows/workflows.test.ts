@@ -117,7 +117,22 @@ describe("what the workflows do", () => {
     );
     const setupNode = job.steps.find((step: AnyWorkflow) => step.uses?.startsWith("actions/setup-node@"));
     expect(setupNode.with).toEqual({ "node-version": 20, cache: "npm" });
-    expect(job.steps.some((step: AnyWorkflow) => step.run === "npm ci")).toBe(true);
+    // In order: dependencies before the token, the token before Pulumi, the comment before failing.
+    expect(
+      job.steps.map((step: AnyWorkflow) =>
+        step.uses ? step.uses.split("@")[0] : (step.id ?? step.name ?? step.run),
+      ),
+    ).toEqual([
+      "actions/checkout",
+      "actions/setup-node",
+      "npm ci",
+      "google-github-actions/auth",
+      "pulumi/actions",
+      "preview",
+      "Summarise the preview",
+      "actions/github-script",
+      "Fail when the preview failed",
+    ]);
   });
 
   it("preview: fork PRs run the offline plan read-only and say so", () => {

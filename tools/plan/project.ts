@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { describeValue, UserInputError } from "../../stacks/config/errors";
+import { describeValue, UserInputError, yamlErrorText } from "../../stacks/config/errors";
 import { OFFLINE_SECRET_PLACEHOLDER } from "../../stacks/config/load";
 import type { StackOutputs } from "./model";
 
@@ -137,7 +137,7 @@ function readYaml(file: string, shown: string): unknown {
     return parse(text);
   } catch (error) {
     throw new UserInputError([
-      `${shown}: (YAML): expected valid YAML, found ${(error as Error).message.split("\n")[0]}`,
+      `${shown}: (YAML): expected valid YAML, found ${yamlErrorText((error as Error).message)}${positionOf(error)}`,
     ]);
   }
 }
@@ -244,4 +244,10 @@ function findPackageRoot(start: string): string {
     directory = parent;
   }
   return directory;
+}
+
+/** " (line 3, column 1)" for a YAML parser error that knows where it is, else nothing. */
+function positionOf(error: unknown): string {
+  const position = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+  return position ? ` (line ${position.line}, column ${position.col})` : "";
 }

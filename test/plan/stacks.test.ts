@@ -10,8 +10,6 @@ import { parse } from "yaml";
 import { loadStackInput } from "../../tools/plan/input";
 import type { OutputMode } from "../../tools/plan/mock-outputs";
 import type { PlannedResource, PlanResult } from "../../tools/plan/model";
-import { planStackInput } from "../../tools/plan/plan";
-import { startPolicyCheck } from "../../tools/plan/policy";
 import { STATEFUL_TYPES } from "../../tools/plan/risk";
 import { UNKNOWN_VALUE, unknownPaths } from "../../tools/plan/unknown-values";
 import { bundledPlanWithPolicy } from "../helpers/bundled-plans";

@@ -16,8 +16,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { median } from "../bench/stats";
-import { PACKAGE_ROOT } from "../plan/project";
 import type { PlannedResource } from "../plan/model";
+import { PACKAGE_ROOT } from "../plan/project";
 import { runPolicyPack } from "./index";
 
 const stackUrn = "urn:pulumi:bench::shop::pulumi:pulumi:Stack::shop-bench";

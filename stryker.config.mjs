@@ -28,6 +28,7 @@ export default {
     "test/**/*.mutation.test.ts",
     "test/config/schema.test.ts",
     "test/ci-identity/claims.test.ts",
+    "test/access/list-attributes.test.ts",
     "test/plan-summary/classify.test.ts",
     "test/plan/risk.test.ts",
     "test/policies/rules.test.ts",

@@ -9,6 +9,11 @@ export interface EquivalentMutant {
   mutatorName: string;
   original: string;
   replacement: string;
+  /**
+   * Text the mutant's whole source line(s) must contain, when the original text occurs in the file
+   * at places where the mutant is not equivalent: the entry then marks only the intended site.
+   */
+  within?: string;
   reason: string;
 }
 
@@ -59,5 +64,86 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     original: "/^(.+)\\.iam\\.gserviceaccount\\.com$/",
     replacement: "/(.+)\\.iam\\.gserviceaccount\\.com$/",
     reason: "`(.+)` already starts at the first character: the leftmost match is the anchored one",
+  },
+  {
+    file: "tools/access/simulate.ts",
+    mutatorName: "ConditionalExpression",
+    original: "byAccount.size === 0",
+    replacement: "false",
+    reason:
+      "skipping a provider without grants only saves work: evaluateProvider has no side effect and never throws (CEL errors are values), and the loop over no grants decides nothing",
+  },
+  {
+    file: "tools/access/simulate.ts",
+    mutatorName: "StringLiteral",
+    original: '"utf8"',
+    replacement: '""',
+    reason: "Buffer.byteLength counts a string in UTF-8 when the encoding is empty",
+  },
+  {
+    file: "tools/access/simulate.ts",
+    mutatorName: "ConditionalExpression",
+    original: 'expr.exprKind.case === "callExpr"',
+    replacement: "true",
+    reason:
+      "only a call expression's value has a `function` field: for any other expression it is undefined, never `_&&_`",
+  },
+  {
+    file: "tools/access/simulate.ts",
+    mutatorName: "BlockStatement",
+    original: "{\n    return undefined;\n  }",
+    replacement: "{}",
+    within: "catch",
+    reason: "an empty catch block makes the function return undefined, as `return undefined` does",
+  },
+  {
+    file: "tools/access/simulate.ts",
+    mutatorName: "ConditionalExpression",
+    original: "!parsed",
+    replacement: "false",
+    within: "if (!parsed) return false;",
+    reason:
+      "memberMatches is only called with pool members of the provider's pool (public members short-circuit before it), which always parse",
+  },
+  {
+    file: "tools/access/simulate.ts",
+    mutatorName: "BooleanLiteral",
+    original: "false",
+    replacement: "true",
+    within: "if (!parsed) return false;",
+    reason:
+      "memberMatches is only called with pool members of the provider's pool (public members short-circuit before it), which always parse",
+  },
+  {
+    file: "tools/access/simulate.ts",
+    mutatorName: "StringLiteral",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    within: 'parsed.value ?? ""',
+    reason: "parseMember always sets the value of a group or attribute member: the fallback is never used",
+  },
+  {
+    file: "tools/access/simulate.ts",
+    mutatorName: "Regex",
+    original: "/^attribute\\.([a-z0-9_]+)\\/(.+)$/",
+    replacement: "/^attribute\\.([a-z0-9_]+)\\/(.+)/",
+    reason:
+      "the text comes from the member pattern's `(.+)$`, which holds no line terminator: the greedy `(.+)` reaches its end either way",
+  },
+  {
+    file: "tools/access/simulate.ts",
+    mutatorName: "OptionalChaining",
+    original: "parseMember(member)?.attribute",
+    replacement: "parseMember(member).attribute",
+    reason:
+      "describeCandidates only sees the members of a refusal at the binding: pool members that parsed (a public member would have matched)",
+  },
+  {
+    file: "tools/access/simulate.ts",
+    mutatorName: "OptionalChaining",
+    original: "parsed?.kind",
+    replacement: "parsed.kind",
+    reason:
+      "describeCandidates only sees the members of a refusal at the binding: pool members that parsed (a public member would have matched)",
   },
 ];

@@ -33,6 +33,7 @@ export default {
     "test/plan/risk.test.ts",
     "test/policies/rules.test.ts",
     "test/policies/network.test.ts",
+    "test/policies/policy-document.test.ts",
     "test/policies/cel.test.ts",
     "test/policies/exemptions.test.ts",
     "test/policies/roles.test.ts",

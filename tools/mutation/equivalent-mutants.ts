@@ -146,4 +146,54 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     reason:
       "describeCandidates only sees the members of a refusal at the binding: pool members that parsed (a public member would have matched)",
   },
+  {
+    file: "policies/lib/policy-document.ts",
+    mutatorName: "ConditionalExpression",
+    original: "at < text.length",
+    replacement: "true",
+    within: '" \\t\\n\\r".includes(text[at])',
+    reason:
+      "past the end text[at] is undefined, which the whitespace string does not include: the loop stops there anyway",
+  },
+  {
+    file: "policies/lib/policy-document.ts",
+    mutatorName: "EqualityOperator",
+    original: "at < text.length",
+    replacement: "at <= text.length",
+    within: '" \\t\\n\\r".includes(text[at])',
+    reason:
+      "past the end text[at] is undefined, which the whitespace string does not include: the loop stops there anyway",
+  },
+  {
+    file: "policies/lib/policy-document.ts",
+    mutatorName: "Regex",
+    original: "/^[A-Za-z]$/",
+    replacement: "/[A-Za-z]$/",
+    reason:
+      "the text tested is one code point (a for-of character): one ASCII letter matches with or without the anchor",
+  },
+  {
+    file: "policies/lib/policy-document.ts",
+    mutatorName: "Regex",
+    original: "/^[A-Za-z]$/",
+    replacement: "/^[A-Za-z]/",
+    reason:
+      "the text tested is one code point (a for-of character): one ASCII letter matches with or without the anchor",
+  },
+  {
+    file: "policies/lib/policy-document.ts",
+    mutatorName: "ConditionalExpression",
+    original: 'typeof version !== "number"',
+    replacement: "false",
+    reason:
+      "Number.isInteger is false for every value that is not a number: the second test refuses the same values",
+  },
+  {
+    file: "policies/lib/policy-document.ts",
+    mutatorName: "ConditionalExpression",
+    original: "!(error instanceof PolicySyntaxError)",
+    replacement: "false",
+    reason:
+      "for any string the reader throws only PolicySyntaxError: JSON.parse is given only text its own patterns matched, and nesting is bounded",
+  },
 ];

@@ -196,4 +196,172 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     reason:
       "for any string the reader throws only PolicySyntaxError: JSON.parse is given only text its own patterns matched, and nesting is bounded",
   },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "Regex",
+    original: "/^[0-9A-Fa-f:.]+$/",
+    replacement: "/[0-9A-Fa-f:.]+$/",
+    reason:
+      "every character outside the IPv6 alphabet is refused later anyway: in a word by the word pattern, in the IPv4 tail by the IPv4 pattern; this first test only adds the single `::` rule",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "Regex",
+    original: "/^[0-9A-Fa-f:.]+$/",
+    replacement: "/^[0-9A-Fa-f:.]+/",
+    reason:
+      "every character outside the IPv6 alphabet is refused later anyway: in a word by the word pattern, in the IPv4 tail by the IPv4 pattern; this first test only adds the single `::` rule",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "ArrayDeclaration",
+    original: "[]",
+    replacement: '["Stryker was here"]',
+    within: "(text.match(/::/g) ?? [])",
+    reason: "no `::` and one non-`::` entry both count fewer than two `::`",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "MethodExpression",
+    original: "text.slice(lastColon + 1)",
+    replacement: "text",
+    within: 'if (text.slice(lastColon + 1).includes("."))',
+    reason:
+      "a dot outside the text after the last colon sits in a word, which the word pattern refuses; the IPv4 tail read next comes from the same last colon either way",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "ArithmeticOperator",
+    original: "lastColon + 1",
+    replacement: "lastColon - 1",
+    within: 'if (text.slice(lastColon + 1).includes("."))',
+    reason:
+      "a dot outside the text after the last colon sits in a word, which the word pattern refuses; the IPv4 tail read next comes from the same last colon either way",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "StringLiteral",
+    original: '":"',
+    replacement: '""',
+    within: 'if (head.endsWith(":") && !head.endsWith("::"))',
+    reason: "head is the text up to and including its last colon: it always ends with one",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "StringLiteral",
+    original: '"::"',
+    replacement: '""',
+    within: 'head.includes("::") ? head.split("::")',
+    reason: "splitting a head without `::` on `::` gives [head] and no right part, as the other branch does",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "ConditionalExpression",
+    original: "family === 6 && prefix >= 96",
+    replacement: "true",
+    reason:
+      "an IPv4 value is below 2^32, and an interval wider than /96 starts at an even multiple of 2^32: neither can start at 0xffff << 32, so the test on the start alone decides",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "LogicalOperator",
+    original: "family === 6 && prefix >= 96",
+    replacement: "family === 6 || prefix >= 96",
+    reason:
+      "an IPv4 value is below 2^32, and an interval wider than /96 starts at an even multiple of 2^32: neither can start at 0xffff << 32, so the test on the start alone decides",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "ConditionalExpression",
+    original: "family === 6",
+    replacement: "true",
+    within: "family === 6 && prefix >= 96",
+    reason:
+      "an IPv4 value is below 2^32, and an interval wider than /96 starts at an even multiple of 2^32: neither can start at 0xffff << 32, so the test on the start alone decides",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "ConditionalExpression",
+    original: "prefix >= 96",
+    replacement: "true",
+    within: "family === 6 && prefix >= 96",
+    reason:
+      "an IPv4 value is below 2^32, and an interval wider than /96 starts at an even multiple of 2^32: neither can start at 0xffff << 32, so the test on the start alone decides",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "EqualityOperator",
+    original: "a.from < b.from",
+    replacement: "a.from <= b.from",
+    reason:
+      "V8's sort only asks whether the comparator is negative (a before b); which of two intervals with the same start comes first does not change their union",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "ConditionalExpression",
+    original: "a.from > b.from",
+    replacement: "true",
+    reason:
+      "V8's sort only asks whether the comparator is negative (a before b); which of two intervals with the same start comes first does not change their union",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "ConditionalExpression",
+    original: "a.from > b.from",
+    replacement: "false",
+    reason:
+      "V8's sort only asks whether the comparator is negative (a before b); which of two intervals with the same start comes first does not change their union",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "EqualityOperator",
+    original: "a.from > b.from",
+    replacement: "a.from >= b.from",
+    reason:
+      "V8's sort only asks whether the comparator is negative (a before b); which of two intervals with the same start comes first does not change their union",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "EqualityOperator",
+    original: "a.from > b.from",
+    replacement: "a.from <= b.from",
+    reason:
+      "V8's sort only asks whether the comparator is negative (a before b); which of two intervals with the same start comes first does not change their union",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "EqualityOperator",
+    original: "next.from <= current.to + 1n",
+    replacement: "next.from < current.to + 1n",
+    reason:
+      "two adjacent intervals left apart hold the same addresses, and each is measured against the non-public ranges on its own",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "EqualityOperator",
+    original: "next.to > current.to",
+    replacement: "next.to >= current.to",
+    reason: "with equal bounds both branches pick the same value",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "EqualityOperator",
+    original: "interval.from > reserved.from",
+    replacement: "interval.from >= reserved.from",
+    reason: "with equal bounds both branches pick the same value",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "EqualityOperator",
+    original: "interval.to < reserved.to",
+    replacement: "interval.to <= reserved.to",
+    reason: "with equal bounds both branches pick the same value",
+  },
+  {
+    file: "policies/lib/address-space.ts",
+    mutatorName: "Regex",
+    original: "/\\.0$/",
+    replacement: "/\\.0/",
+    reason: "toFixed(1) leaves one digit after the only dot: `.0` can only be the end",
+  },
 ];

@@ -167,11 +167,20 @@ describe("which accounts the stack knows", () => {
         role: "roles/viewer",
         member: "user:a@example.com",
       }),
+      resource("gcp:serviceaccount/iAMMember:IAMMember", "at-first", {
+        serviceAccountId: "@x@p.iam.gserviceaccount.com",
+        role: "roles/viewer",
+        member: "user:a@example.com",
+      }),
+      resource(ACCOUNT, "computed-project", { accountId: "cp", project: { unknown: true } }),
       projectGrant,
+      resource("gcp:folder/iAMMember:IAMMember", "f", { folder: "folders/7", role: WIU, member: M }),
     ];
-    expect(impersonationGrants(plan).map((g) => g.serviceAccount)).toEqual([
-      "declared@p.iam.gserviceaccount.com",
-      "named@p.iam.gserviceaccount.com",
+    expect(impersonationGrants(plan).map((g) => [g.serviceAccount, g.scope])).toEqual([
+      ["declared@p.iam.gserviceaccount.com", "project p"],
+      ["named@p.iam.gserviceaccount.com", "project p"],
+      ["declared@p.iam.gserviceaccount.com", "folder folders/7"],
+      ["named@p.iam.gserviceaccount.com", "folder folders/7"],
     ]);
   });
 
@@ -254,6 +263,29 @@ describe("roles", () => {
     expect(impersonationReason("projects/p/roles/y", custom)).toBe(
       "a role not defined in the stack or by Google: assumed to allow impersonation",
     );
+  });
+});
+
+describe("grants the plan does not spell out", () => {
+  it("a grant without its role or member (not known yet) counts, as an unknown role does", () => {
+    const unknownRole = "a role not defined in the stack or by Google: assumed to allow impersonation";
+    expect(
+      impersonationGrants([
+        accounts[0],
+        resource("gcp:serviceaccount/iAMMember:IAMMember", "m", { serviceAccountId: DEPLOY }),
+        resource("gcp:serviceaccount/iAMBinding:IAMBinding", "b", { serviceAccountId: DEPLOY, members: [M] }),
+      ]),
+    ).toEqual([
+      grant(DEPLOY, "gcp:serviceaccount/iAMMember:IAMMember", "m", "the service account", {
+        member: "",
+        role: "",
+        because: unknownRole,
+      }),
+      grant(DEPLOY, "gcp:serviceaccount/iAMBinding:IAMBinding", "b", "the service account", {
+        role: "",
+        because: unknownRole,
+      }),
+    ]);
   });
 });
 

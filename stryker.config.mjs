@@ -34,6 +34,7 @@ export default {
     "test/policies/rules.test.ts",
     "test/policies/network.test.ts",
     "test/policies/policy-document.test.ts",
+    "test/policies/reach.test.ts",
     "test/policies/cel.test.ts",
     "test/policies/exemptions.test.ts",
     "test/policies/roles.test.ts",

@@ -253,3 +253,96 @@ describe("what the account can do", () => {
     ).toEqual([]);
   });
 });
+
+describe("what the stack leaves unsaid", () => {
+  it("custom roles of the project or the organization are read: a reader role changes nothing", () => {
+    const roles: FakeResource[] = [
+      {
+        type: "gcp:projects/iAMCustomRole:IAMCustomRole",
+        name: "p-reader",
+        props: { project: "acme-p", roleId: "reader", permissions: ["storage.objects.get"] },
+      },
+      {
+        type: "gcp:organizations/iAMCustomRole:IAMCustomRole",
+        name: "o-reader",
+        props: { orgId: "9", roleId: "reader", permissions: ["storage.objects.get"] },
+      },
+    ];
+    const grantedTo = (role: string) => [
+      account("svc"),
+      ...roles,
+      power("custom", role, "serviceAccount:svc@acme-p.iam.gserviceaccount.com"),
+      onAccount("wif", "svc@acme-p.iam.gserviceaccount.com"),
+    ];
+    expect(runStack(bound, grantedTo("projects/acme-p/roles/reader")).violations).toEqual([]);
+    expect(runStack(bound, grantedTo("organizations/9/roles/reader")).violations).toEqual([]);
+    // The same id elsewhere is a role the pack cannot read: it counts as changing.
+    expect(runStack(bound, grantedTo("organizations/acme-p/roles/reader")).violations).toEqual([
+      violation(SA_MEMBER, "wif", "svc", "account", "organizations/acme-p/roles/reader"),
+    ]);
+  });
+
+  it("an account is named by its account id, else by its resource name (an empty or non-text id is none)", () => {
+    const named = (props: Record<string, unknown>) =>
+      runStack(bound, [
+        { type: ACCOUNT, name: "svc-resource", props },
+        power("run", "roles/run.admin", "serviceAccount:computed", {
+          propertyDependencies: { member: [urnOf(ACCOUNT, "svc-resource")] },
+        }),
+        onAccount("wif", "computed", {
+          propertyDependencies: { serviceAccountId: [urnOf(ACCOUNT, "svc-resource")] },
+        }),
+      ]);
+    expect(named({ accountId: "svc", project: "acme-p" }).violations).toEqual([
+      violation(SA_MEMBER, "wif", "svc", "account"),
+    ]);
+    for (const accountId of ["", 5]) {
+      const outcome = named({ accountId, project: "acme-p" });
+      expect(outcome.violations, String(accountId)).toEqual([
+        violation(SA_MEMBER, "wif", "svc-resource", "account"),
+      ]);
+    }
+  });
+
+  it("an account without an id, and a grant without its account, are read without error", () => {
+    const outcome = runStack(bound, [
+      account("noid", { project: "acme-p" }),
+      account("svc"),
+      SVC_RUN,
+      { type: SA_MEMBER, name: "no-target", props: { role: SA_USER, member: DEVS } },
+      onAccount("other", "projects/acme-p/serviceAccounts/other@acme-p.iam.gserviceaccount.com"),
+    ]);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.violations).toEqual([]);
+  });
+
+  it("a grant to the account's e-mail in capitals is a grant to it", () => {
+    expect(
+      runStack(bound, [
+        account("svc"),
+        power("run", "roles/run.admin", "serviceAccount:SVC@ACME-P.iam.gserviceaccount.com"),
+        onAccount("wif", "svc@acme-p.iam.gserviceaccount.com"),
+      ]).violations,
+    ).toEqual([violation(SA_MEMBER, "wif", "svc", "account")]);
+  });
+
+  it("a policy document that cannot be read is reported on its resource", () => {
+    const type = "gcp:serviceaccount/iAMPolicy:IAMPolicy";
+    expect(
+      runStack(bound, [
+        account("svc"),
+        {
+          type,
+          name: "bad",
+          props: { serviceAccountId: "svc@acme-p.iam.gserviceaccount.com", policyData: "{bad" },
+        },
+      ]).violations,
+    ).toEqual([
+      {
+        message:
+          "bad: policyData is not valid JSON: expected a string at offset 1, so its grants cannot be checked.",
+        urn: urnOf(type, "bad"),
+      },
+    ]);
+  });
+});

@@ -396,4 +396,64 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     within: "add(emailOf(String(resource.inputs.serviceAccountId ??",
     reason: "neither an empty id nor that text is an account e-mail: neither names an account",
   },
+  {
+    file: "policies/rules/reach.ts",
+    mutatorName: "ConditionalExpression",
+    original: "match[2] !== undefined",
+    replacement: "true",
+    reason:
+      "the set of pull-request events holds strings only: has(undefined) is false, as the skipped test gives",
+  },
+  {
+    file: "policies/rules/reach.ts",
+    mutatorName: "ConditionalExpression",
+    original: "account.member !== undefined",
+    replacement: "true",
+    reason: "grant members are always strings: an undefined account member never equals one",
+  },
+  {
+    file: "policies/rules/reach.ts",
+    mutatorName: "ConditionalExpression",
+    original: "!list.includes(account)",
+    replacement: "true",
+    reason: "an account listed twice is queued twice, and the second visit is skipped by `seen`",
+  },
+  {
+    file: "policies/rules/reach.ts",
+    mutatorName: "ConditionalExpression",
+    original: "account.member",
+    replacement: "true",
+    within: "if (account.member)",
+    reason:
+      "actsAs is keyed by grant members, which are strings: looking up undefined finds nothing to follow",
+  },
+  {
+    file: "policies/rules/reach.ts",
+    mutatorName: "ConditionalExpression",
+    original: "found.length > 0",
+    replacement: "true",
+    reason: "a principal recorded with an empty list reports nothing",
+  },
+  {
+    file: "policies/rules/reach.ts",
+    mutatorName: "EqualityOperator",
+    original: "found.length > 0",
+    replacement: "found.length >= 0",
+    reason: "a principal recorded with an empty list reports nothing",
+  },
+  {
+    file: "policies/rules/reach.ts",
+    mutatorName: "ConditionalExpression",
+    original: "repository !== undefined",
+    replacement: "true",
+    reason: "platformRepositoryIds holds strings: has(undefined) is false, as the skipped test gives",
+  },
+  {
+    file: "policies/rules/reach.ts",
+    mutatorName: "StringLiteral",
+    original: '"resource"',
+    replacement: '""',
+    reason:
+      "a grant on a resource other than an account or the hierarchy never covers an account (grantCovers is false for any other level), so that level name is never shown",
+  },
 ];

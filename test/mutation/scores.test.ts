@@ -66,6 +66,44 @@ describe("scoreFiles", () => {
     }
   });
 
+  it("an entry with `within` marks only the mutants whose source lines contain that text", () => {
+    const twice: MutationReport = {
+      files: {
+        "d.ts": {
+          source: 'a = x ?? "";\nb = y ?? "";',
+          mutants: [
+            mutant("1", "Survived", {
+              mutatorName: "StringLiteral",
+              replacement: '"z"',
+              location: at(1, 10, 12),
+            }),
+            mutant("2", "Survived", {
+              mutatorName: "StringLiteral",
+              replacement: '"z"',
+              location: at(2, 10, 12),
+            }),
+          ],
+        },
+      },
+    };
+    const entry = {
+      file: "d.ts",
+      mutatorName: "StringLiteral",
+      original: '""',
+      replacement: '"z"',
+      reason: "r",
+    };
+    expect(scoreFiles(twice, [{ ...entry, within: "b = y" }])[0]).toMatchObject({
+      survived: 1,
+      equivalent: 1,
+    });
+    expect(scoreFiles(twice, [{ ...entry, within: "c = w" }])[0]).toMatchObject({
+      survived: 2,
+      equivalent: 0,
+    });
+    expect(scoreFiles(twice, [entry])[0]).toMatchObject({ survived: 0, equivalent: 2 });
+  });
+
   it("two of three detected is 66.6 %, not 66.7 %", () => {
     const third: MutationReport = {
       files: {

@@ -1,4 +1,5 @@
 import { IMPERSONATION_PERMISSIONS, normalizePermission } from "../../components/ci-identity/escalation";
+import { decodePolicyDocument } from "../../policies/lib/policy-document";
 import { isPredefinedRole, permissionsOf } from "../../policies/lib/roles";
 import type { PlannedResource } from "../plan/model";
 
@@ -6,7 +7,7 @@ import type { PlannedResource } from "../plan/model";
  * Every way a stack lets a principal impersonate a service account, read from the planned
  * resources: grants on the account itself and on its project, folder or organization, through
  * `IAMMember`, `IAMBinding` and authoritative `IAMPolicy` (`policyData`, decoded as the provider
- * does: JSON keys case-insensitively), of any role holding a permission that impersonates
+ * does: keys matched as Go matches them), of any role holding a permission that impersonates
  * (`iam.serviceAccounts.getAccessToken`, `actAs`, `getOpenIdToken`, `signBlob`, `signJwt`,
  * `implicitDelegation`): workloadIdentityUser, serviceAccountTokenCreator, serviceAccountUser,
  * owner, editor, custom roles declared in the stack. When the stack leaves something unreadable
@@ -186,44 +187,22 @@ function bindingsOf(kind: "member" | "binding" | "policy", inputs: Record<string
 }
 
 /**
- * The bindings of an IAM policy document. The provider decodes `policyData` with Go's JSON, which
- * matches keys case-insensitively (`Bindings`, `ROLE`); a document that does not decode is assumed
- * to grant every role to everyone, so it can never hide a grant.
+ * The bindings of an IAM policy document, decoded as the provider decodes `policyData` (Go's
+ * encoding/json: keys matched with Unicode case folding, see policies/lib/policy-document.ts). A
+ * document that does not decode, or that the provider could read differently from a plain reader
+ * (a key given twice, a key outside the format), is assumed to grant every role to everyone, so it
+ * can never hide a grant.
  */
 export function policyBindings(policyData: unknown): RawBinding[] {
   const undecodable = [{ role: "(unreadable policy document)", members: ["allUsers"], conditional: false }];
   if (typeof policyData !== "string") return undecodable;
-  let document: unknown;
-  try {
-    document = JSON.parse(policyData);
-  } catch {
-    return undecodable;
-  }
-  const bindings = field(document, "bindings");
-  if (bindings === undefined) return [];
-  if (!Array.isArray(bindings)) return undecodable;
-  const result: RawBinding[] = [];
-  for (const binding of bindings) {
-    const role = field(binding, "role");
-    const members = field(binding, "members");
-    if (typeof role !== "string" || (members !== undefined && !Array.isArray(members))) return undecodable;
-    const condition = field(binding, "condition");
-    result.push({
-      role,
-      members: (members ?? []).map(String),
-      conditional: condition !== undefined && condition !== null,
-    });
-  }
-  return result;
-}
-
-/** A JSON object's field the way Go's encoding/json finds it: exact name first, else any case. */
-function field(value: unknown, name: string): unknown {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
-  const record = value as Record<string, unknown>;
-  if (Object.hasOwn(record, name)) return record[name];
-  const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === name);
-  return key === undefined ? undefined : record[key];
+  const decoded = decodePolicyDocument(policyData);
+  if (decoded.problem !== undefined) return undecodable;
+  return decoded.document.bindings.map((binding) => ({
+    role: binding.role,
+    members: binding.members,
+    conditional: binding.condition !== undefined,
+  }));
 }
 
 /** `projects/p/serviceAccounts/x@p.iam.gserviceaccount.com` (or the bare email) -> the email. */

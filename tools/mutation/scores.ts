@@ -57,8 +57,17 @@ export function isEquivalent(
       known.file === file &&
       known.mutatorName === mutant.mutatorName &&
       known.replacement === mutant.replacement &&
-      known.original === originalText(source, mutant.location),
+      known.original === originalText(source, mutant.location) &&
+      (known.within === undefined || sourceLines(source, mutant.location).includes(known.within)),
   );
+}
+
+/** The whole lines a mutant's location spans. */
+export function sourceLines(source: string, location: ReportMutant["location"]): string {
+  return source
+    .split("\n")
+    .slice(location.start.line - 1, location.end.line)
+    .join("\n");
 }
 
 export function scoreFiles(
@@ -131,7 +140,7 @@ function equivalentNotes(): string[] {
     "",
     ...EQUIVALENT_MUTANTS.map(
       (m) =>
-        `- \`${m.file}\`, ${m.mutatorName}: \`${m.original.replace(/\s+/g, " ")}\` → \`${(m.replacement ?? "").replace(/\s+/g, " ")}\`: ${m.reason}`,
+        `- \`${m.file}\`, ${m.mutatorName}: \`${m.original.replace(/\s+/g, " ")}\` → \`${(m.replacement ?? "").replace(/\s+/g, " ")}\`${m.within === undefined ? "" : ` (in \`${m.within}\`)`}: ${m.reason}`,
     ),
     "",
   ];

@@ -3,6 +3,7 @@
  * the real Analyzer gRPC protocol. One pack process serves the whole file.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchResources } from "../../tools/analyzer/bench";
@@ -329,4 +330,32 @@ describe("pack process failures", () => {
       `failed to load Pulumi policy project located at "${folder}": ${path.join(folder, "PulumiPolicy.yaml")} not found`,
     );
   });
+
+  it("refuses a PulumiPolicy.yaml that is not YAML before starting anything, naming the file", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "broken-policy-project-"));
+    try {
+      fs.writeFileSync(path.join(folder, "PulumiPolicy.yaml"), "runtime: nodejs\ndescription: [unclosed\n");
+      const error = await runPolicyPack({
+        packDir: folder,
+        stack: "dev",
+        project: "shop",
+        dryRun: true,
+        resources,
+      }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(PolicyPackError);
+      expect((error as Error).message.split("\n")[0]).toMatch(
+        new RegExp(
+          `^failed to load Pulumi policy project located at "${escapeRegExp(folder)}": ${escapeRegExp(path.join(folder, "PulumiPolicy.yaml"))}: expected valid YAML, found .+`,
+        ),
+      );
+      // The parser's own " at line N, column M" suffix is dropped, as for stack files.
+      expect((error as Error).message).not.toMatch(/ at line \d+, column \d+/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
 import { parse as parseYaml } from "yaml";
+import { yamlErrorText } from "../../stacks/config/errors";
 import { expectedFile, INPUT_LIMITS, InputFileError, readInputFile } from "../../stacks/config/input-file";
 import type { PlannedResource, PolicyReport, PolicyViolation, Severity } from "../plan/model";
 import {
@@ -129,8 +130,18 @@ function readPolicyProject(packDir: string): PolicyProject {
       `failed to load Pulumi policy project located at "${packDir}": ${file} not found`,
     );
   }
-  const project = (parseYaml(text) ?? {}) as Record<string, unknown>;
-  return typeof project.version === "string" && project.version !== "" ? { version: project.version } : {};
+  let project: unknown;
+  try {
+    project = parseYaml(text);
+  } catch (error) {
+    // The engine refuses such a pack before starting it; so does the plan (exit 3, no stack trace).
+    throw new PolicyPackError(
+      `failed to load Pulumi policy project located at "${packDir}": ${file}: expected valid YAML, found ${yamlErrorText((error as Error).message)}`,
+    );
+  }
+  const version =
+    project !== null && typeof project === "object" ? (project as { version?: unknown }).version : undefined;
+  return typeof version === "string" && version !== "" ? { version } : {};
 }
 
 /** Reads and parses a config file; PolicyConfigError for a missing, unreadable or malformed one. */

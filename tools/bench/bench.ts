@@ -228,8 +228,9 @@ async function sdkMemoryFloor(scratch: string, stack: string, file: string, runs
 /**
  * The policy pack as the engine starts it (run-policy-pack, cwd = the pack folder): start-up to
  * its port, then throughput over a generated organization of about 10,000 resources (prod config).
- * Each is measured against the floor pack (floor-pack.ts: the same runner and @pulumi/policy, one
- * policy that checks nothing), interleaved so both see the same machine.
+ * Each is measured against floor packs (floor-pack.ts: the same runner and @pulumi/policy, policies
+ * that check nothing: one, for start-up and the protocol's own throughput; the platform pack's 78,
+ * for what the SDK spends per policy), interleaved so all see the same machine.
  */
 async function policyPack(scratch: string, throughputRuns: number, startRuns: number): Promise<Verdict[]> {
   const { measurePolicyThroughput } = require("../analyzer/bench") as typeof import("../analyzer/bench");

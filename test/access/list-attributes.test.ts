@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { evaluateProvider, simulateAccess } from "../../tools/access/simulate";
-import type { PlannedResource } from "../../tools/plan/model";
+import { plannedResource } from "../helpers/planned-resource";
 
 const ISSUER = "https://token.example.com";
 const POOL = "iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/corp";
@@ -13,17 +13,7 @@ const PROVIDER_TYPE = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPool
 const MEMBER_TYPE = "gcp:serviceaccount/iAMMember:IAMMember";
 const PROVIDER_URN = `urn:pulumi:prod::platform::${PROVIDER_TYPE}::corp`;
 
-function resource(type: string, name: string, inputs: Record<string, unknown>): PlannedResource {
-  return {
-    urn: `urn:pulumi:prod::platform::${type}::${name}`,
-    type,
-    name,
-    parent: null,
-    custom: true,
-    protect: false,
-    inputs,
-  } as PlannedResource;
-}
+const resource = plannedResource;
 
 const provider = (mapping: Record<string, string>, condition?: string) =>
   resource(PROVIDER_TYPE, "corp", {

@@ -13,19 +13,10 @@ import {
   policyBindings,
 } from "../../tools/access/grants";
 import type { PlannedResource } from "../../tools/plan/model";
+import { plannedResource, topLevelUrn } from "../helpers/planned-resource";
 
-const urn = (type: string, name: string) => `urn:pulumi:prod::platform::${type}::${name}`;
-function resource(type: string, name: string, inputs: Record<string, unknown>): PlannedResource {
-  return {
-    urn: urn(type, name),
-    type,
-    name,
-    parent: null,
-    custom: true,
-    protect: false,
-    inputs,
-  } as PlannedResource;
-}
+const urn = (type: string, name: string) => topLevelUrn(type, name);
+const resource = plannedResource;
 
 const ACCOUNT = "gcp:serviceaccount/account:Account";
 const M = "principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/*";

@@ -16,7 +16,7 @@ import {
   type TokenClaims,
   WORKLOAD_IDENTITY_USER_ROLE,
 } from "../../tools/access/simulate";
-import type { PlannedResource } from "../../tools/plan/model";
+import { plannedResource, topLevelUrn } from "../helpers/planned-resource";
 
 const ISSUER = "https://token.actions.githubusercontent.com";
 const PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
@@ -26,24 +26,14 @@ const WIU = "roles/iam.workloadIdentityUser";
 const TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator";
 const SA_USER = "roles/iam.serviceAccountUser";
 
-const urn = (type: string, name: string) => `urn:pulumi:prod::platform::${type}::${name}`;
+const urn = (type: string, name: string) => topLevelUrn(type, name);
 const providerUrn = (name: string) => urn(PROVIDER, name);
 const pool = (id: string) => `iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/${id}`;
 const set = (poolId: string, rest: string) => `principalSet://${pool(poolId)}/${rest}`;
 const subject = (poolId: string, value: string) => `principal://${pool(poolId)}/subject/${value}`;
 const email = (id: string) => `${id}@p.iam.gserviceaccount.com`;
 
-function resource(type: string, name: string, inputs: Record<string, unknown>): PlannedResource {
-  return {
-    urn: urn(type, name),
-    type,
-    name,
-    parent: null,
-    custom: true,
-    protect: false,
-    inputs,
-  } as PlannedResource;
-}
+const resource = plannedResource;
 
 const provider = (name: string, inputs: Record<string, unknown>) => resource(PROVIDER, name, inputs);
 const grant = (

@@ -12,23 +12,14 @@ import {
   type TokenClaims,
 } from "../../tools/access/simulate";
 import type { PlannedResource } from "../../tools/plan/model";
+import { plannedResource } from "../helpers/planned-resource";
 
 const ISSUER = "https://token.actions.githubusercontent.com";
 const POOL_PATH = (pool: string) =>
   `iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/${pool}`;
 const set = (pool: string, rest: string) => `principalSet://${POOL_PATH(pool)}/${rest}`;
 
-function resource(type: string, name: string, inputs: Record<string, unknown>): PlannedResource {
-  return {
-    urn: `urn:pulumi:prod::platform::${type}::${name}`,
-    type,
-    name,
-    parent: null,
-    custom: true,
-    protect: false,
-    inputs,
-  } as PlannedResource;
-}
+const resource = plannedResource;
 
 const PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
 const MEMBER = "gcp:serviceaccount/iAMMember:IAMMember";

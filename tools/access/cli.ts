@@ -1,6 +1,6 @@
 import { describeValue, UserInputError } from "../../stacks/config/errors";
 import { INPUT_LIMITS, readInputFile } from "../../stacks/config/input-file";
-import { parseFlags, stackNameProblem } from "../cli/args";
+import { parseFlags, stackNameProblem, userInputExitCode } from "../cli/args";
 import type { PlannedResource } from "../plan/model";
 import { planStack } from "../plan/plan";
 import { type AccessDecision, simulateAccess, type TokenClaims } from "./simulate";
@@ -177,11 +177,7 @@ export async function main(argv: string[], dependencies: AccessDependencies = {}
     log(args.json ? JSON.stringify(report, null, 2) : renderDecisions(args.stack, claims, decisions));
     return decisions.some((decision) => decision.allowed) ? 0 : 1;
   } catch (caught) {
-    if (caught instanceof UserInputError) {
-      error(caught.message);
-      return 2;
-    }
-    throw caught;
+    return userInputExitCode(caught, error);
   }
 }
 

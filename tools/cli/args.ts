@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UserInputError } from "../../stacks/config/errors";
 
@@ -30,4 +32,28 @@ export function stackNameProblem(stack: string | undefined): string | undefined 
     return `command line: --stack: expected a stack name of letters, digits, '-', '_' or '.', found ${JSON.stringify(stack)}`;
   }
   return undefined;
+}
+
+/**
+ * A command's answer to a failure: a UserInputError is the user's mistake, printed as it is (one
+ * line per problem, no stack trace) for exit code 2; anything else is thrown on.
+ */
+export function userInputExitCode(error: unknown, print: (text: string) => void = console.error): number {
+  if (error instanceof UserInputError) {
+    print(error.message);
+    return 2;
+  }
+  throw error;
+}
+
+/** Writes a file a command was asked to write, creating its folder; a failure is the user's (exit 2). */
+export function writeOutputFile(file: string, text: string): void {
+  try {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new UserInputError([
+      `${file}: (file): expected a writable output path, found ${(error as NodeJS.ErrnoException).code ?? error}`,
+    ]);
+  }
 }

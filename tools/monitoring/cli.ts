@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { prometheusRules, ruleFileYaml } from "../../components/monitoring/prometheus";
 import { UserInputError } from "../../stacks/config/errors";
-import { parseFlags, stackNameProblem } from "../cli/args";
+import { parseFlags, stackNameProblem, userInputExitCode, writeOutputFile } from "../cli/args";
 import { loadStackInput } from "../plan/input";
 
 const USAGE = `usage: npm run monitoring -- rules --stack <name> [--stack-file PATH] --out DIR
@@ -80,24 +80,14 @@ export function main(argv: string[]): number {
         continue;
       }
       const file = path.join(args.out, `${service.name}.rules.yaml`);
-      try {
-        writeFileSync(file, ruleFileYaml(rules));
-      } catch (error) {
-        throw new UserInputError([
-          `${file}: (file): expected a writable path, found ${(error as NodeJS.ErrnoException).code}`,
-        ]);
-      }
+      writeOutputFile(file, ruleFileYaml(rules));
       console.log(
         `${service.name}: ${file} (${rules.groups.length} SLO${rules.groups.length === 1 ? "" : "s"})`,
       );
     }
     return 0;
   } catch (error) {
-    if (error instanceof UserInputError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
+    return userInputExitCode(error);
   }
 }
 

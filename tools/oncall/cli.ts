@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { DateTime } from "luxon";
 import { renderAlertmanager } from "../../components/oncall/alertmanager";
@@ -8,7 +7,7 @@ import { type WhoResult, whoIsNotified } from "../../components/oncall/simulate"
 import { UserInputError } from "../../stacks/config/errors";
 import { readStackFile, stackFilePath } from "../../stacks/config/load";
 import { type OncallConfig, SEVERITIES, type Severity } from "../../stacks/config/oncall";
-import { parseFlags, stackNameProblem } from "../cli/args";
+import { parseFlags, stackNameProblem, userInputExitCode, writeOutputFile } from "../cli/args";
 
 const USAGE = `usage: npm run oncall -- <command> --stack <name> [options]
 
@@ -151,7 +150,7 @@ export async function main(
       case "alertmanager": {
         const out = values.out as string | undefined;
         if (!out) throw new UserInputError(["command line: --out: expected a file to write, found nothing"]);
-        writeText(out, renderAlertmanager(model, stack as string));
+        writeOutputFile(out, renderAlertmanager(model, stack as string));
         io.out(`wrote ${out}`);
         return 0;
       }
@@ -164,29 +163,14 @@ export async function main(
         const dir = (values["out-dir"] as string | undefined) ?? "docs/oncall";
         const document = path.join(dir, `${stack}.md`);
         const template = path.join(dir, `${stack}-incident-template.md`);
-        writeText(document, renderOncallDocument(model, stack as string, start));
-        writeText(template, renderIncidentTemplate(model, stack as string));
+        writeOutputFile(document, renderOncallDocument(model, stack as string, start));
+        writeOutputFile(template, renderIncidentTemplate(model, stack as string));
         io.out(`wrote ${document}\nwrote ${template}`);
         return 0;
       }
     }
   } catch (error) {
-    if (error instanceof UserInputError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
-}
-
-function writeText(file: string, text: string): void {
-  try {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    writeFileSync(file, text);
-  } catch (error) {
-    throw new UserInputError([
-      `${file}: (file): expected a writable output path, found ${(error as NodeJS.ErrnoException).code ?? error}`,
-    ]);
+    return userInputExitCode(error);
   }
 }
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { accessSync, constants, writeFileSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserInputError } from "../../stacks/config/errors";
 import type { OncallConfig } from "../../stacks/config/oncall";
-import { parseFlags, stackNameProblem } from "../cli/args";
+import { parseFlags, stackNameProblem, userInputExitCode, writeOutputFile } from "../cli/args";
 import { loadStackInput } from "./input";
 import type { StackPlan } from "./plan";
 
@@ -98,26 +98,22 @@ export async function main(argv: string[]): Promise<number> {
     console.log(renderPlanText(plan.result));
     // The on-call model's gaps (npm run oncall -- check), reported beside the policy report.
     const oncallGaps = plan.oncall ? checkOncall(plan.oncall) : undefined;
-    if (args.json) writeOutput(args.json, `${JSON.stringify(plan.result, null, 2)}\n`);
-    if (args.markdown) writeOutput(args.markdown, renderPlanMarkdown(plan.result, { stack: args.stack }));
+    if (args.json) writeOutputFile(args.json, `${JSON.stringify(plan.result, null, 2)}\n`);
+    if (args.markdown) writeOutputFile(args.markdown, renderPlanMarkdown(plan.result, { stack: args.stack }));
     if (args.outputs) {
       const { stack, project, outputs } = plan.result;
-      writeOutput(args.outputs, `${JSON.stringify({ stack, project, outputs }, null, 2)}\n`);
+      writeOutputFile(args.outputs, `${JSON.stringify({ stack, project, outputs }, null, 2)}\n`);
     }
     const mandatory =
       plan.result.policy?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
     return mandatory > 0 || (oncallGaps ?? 0) > 0 ? 1 : 0;
   } catch (error) {
-    if (error instanceof UserInputError) {
-      console.error(error.message);
-      return 2;
-    }
     if (error instanceof Error && error.name === "PolicyPackError") {
       // The pack itself failed (crash, compile error): not the user's input, and not a clean plan.
       console.error(`policy pack failed: ${error.message}`);
       return 3;
     }
-    throw error;
+    return userInputExitCode(error);
   }
 }
 
@@ -180,16 +176,6 @@ function checkWritableDirectory(file: string): void {
   } catch (error) {
     throw new UserInputError([
       `${file}: (file): expected a path in a writable folder, found ${(error as NodeJS.ErrnoException).code ?? error} for ${directory}`,
-    ]);
-  }
-}
-
-function writeOutput(file: string, text: string): void {
-  try {
-    writeFileSync(file, text);
-  } catch (error) {
-    throw new UserInputError([
-      `${file}: (file): expected a writable output path, found ${(error as NodeJS.ErrnoException).code ?? error}`,
     ]);
   }
 }

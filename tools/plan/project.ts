@@ -2,6 +2,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
+import { TIERS, type Tier } from "../../components/environment/tiers";
 import { describeValue, UserInputError, yamlErrorText } from "../../stacks/config/errors";
 import { OFFLINE_SECRET_PLACEHOLDER } from "../../stacks/config/load";
 import type { StackOutputs } from "./model";
@@ -19,9 +20,6 @@ export const PACKAGE_ROOT = findPackageRoot(__dirname);
 export function isPlatformRepository(cwd = process.cwd()): boolean {
   return realpathSync(cwd) === realpathSync(PACKAGE_ROOT);
 }
-
-export const TIERS = ["dev", "staging", "prod"] as const;
-export type PlanTier = (typeof TIERS)[number];
 
 export interface ProjectInput {
   stack: string;
@@ -214,23 +212,19 @@ export function outputsForReference(
  * The tier whose policy profile applies: `--tier`, else the stack's name when it is a tier, else
  * the `tier` output of the platform stack it reads (when the planned outputs agree on one).
  */
-export function tierFor(
-  stack: string,
-  explicit: string | undefined,
-  planned: PlannedStackOutputs[],
-): PlanTier {
+export function tierFor(stack: string, explicit: string | undefined, planned: PlannedStackOutputs[]): Tier {
   if (explicit !== undefined) {
-    if ((TIERS as readonly string[]).includes(explicit)) return explicit as PlanTier;
+    if ((TIERS as readonly string[]).includes(explicit)) return explicit as Tier;
     throw new UserInputError([
       `command line: --tier: expected one of dev, staging, prod, found ${JSON.stringify(explicit)}`,
     ]);
   }
-  if ((TIERS as readonly string[]).includes(stack)) return stack as PlanTier;
+  if ((TIERS as readonly string[]).includes(stack)) return stack as Tier;
   const tiers = [
     ...new Set(planned.map((p) => p.outputs.values.tier).filter((tier) => typeof tier === "string")),
   ];
   if (tiers.length === 1 && (TIERS as readonly string[]).includes(tiers[0] as string))
-    return tiers[0] as PlanTier;
+    return tiers[0] as Tier;
   throw new UserInputError([
     `command line: --tier: expected dev, staging or prod for stack ${stack} (its policy profile), found nothing`,
   ]);

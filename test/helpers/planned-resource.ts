@@ -1,7 +1,7 @@
 import type { PlannedResource } from "../../tools/plan/model";
 
 /** The URN the offline plan gives a top-level resource of the platform project on `stack`. */
-export function topLevelUrn(type: string, name: string, stack = "prod"): string {
+export function topLevelUrn(type: string, name: string, stack: string): string {
   return `urn:pulumi:${stack}::platform::${type}::${name}`;
 }
 

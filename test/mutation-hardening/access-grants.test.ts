@@ -15,7 +15,7 @@ import {
 import type { PlannedResource } from "../../tools/plan/model";
 import { plannedResource, topLevelUrn } from "../helpers/planned-resource";
 
-const urn = (type: string, name: string) => topLevelUrn(type, name);
+const urn = (type: string, name: string) => topLevelUrn(type, name, "prod");
 const resource = plannedResource;
 
 const ACCOUNT = "gcp:serviceaccount/account:Account";

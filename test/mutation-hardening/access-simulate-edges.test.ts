@@ -26,7 +26,7 @@ const WIU = "roles/iam.workloadIdentityUser";
 const TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator";
 const SA_USER = "roles/iam.serviceAccountUser";
 
-const urn = (type: string, name: string) => topLevelUrn(type, name);
+const urn = (type: string, name: string) => topLevelUrn(type, name, "prod");
 const providerUrn = (name: string) => urn(PROVIDER, name);
 const pool = (id: string) => `iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/${id}`;
 const set = (poolId: string, rest: string) => `principalSet://${pool(poolId)}/${rest}`;

@@ -5,6 +5,7 @@ import { EventLogError, parseEventLog } from "../../tools/plan-summary/events";
 import { codeSpan, inertText, sanitize } from "../../tools/plan-summary/inert";
 import { renderPlanMarkdown, renderSummaryMarkdown } from "../../tools/plan-summary/markdown";
 import { summarizeEvents } from "../../tools/plan-summary/summarize";
+import { plannedResource } from "../helpers/planned-resource";
 
 /** Untrusted text in pull-request comments: resource names, policy messages, event-log fields. */
 
@@ -136,13 +137,7 @@ describe("a comment built from hostile event-log values", () => {
 
 describe("dangerous rows come first and whole", () => {
   const resource = (name: string, type: string, inputs: Record<string, unknown>) => ({
-    urn: `urn:pulumi:prod::platform::${type}::${name}`,
-    type,
-    name,
-    parent: null,
-    custom: true,
-    protect: false,
-    inputs,
+    ...plannedResource(type, name, inputs),
     secretPaths: [],
   });
   const others = Array.from({ length: 400 }, (_, index) =>

@@ -12,6 +12,7 @@ import type {
 } from "@pulumi/policy";
 import type { PlatformRule } from "../../policies/lib/rule";
 import { UNKNOWN_STRING } from "../../policies/lib/unknown";
+import { topLevelUrn } from "../helpers/planned-resource";
 
 // The proxy is internal to the SDK (its .d.ts exports nothing), so it is loaded untyped.
 const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as {
@@ -44,8 +45,9 @@ export interface FakeResource {
   propertyDependencies?: Record<string, string[]>;
 }
 
+/** A top-level resource's URN; rule fixtures are judged on the dev stack unless they say otherwise. */
 export function urnOf(type: string, name: string, stack = "dev"): string {
-  return `urn:pulumi:${stack}::platform::${type}::${name}`;
+  return topLevelUrn(type, name, stack);
 }
 
 function collector(): { report: ReportViolation; outcome: Outcome } {

@@ -30,6 +30,7 @@ interface Sample {
   maxRssKb: number;
   mandatory?: number;
   modules?: string[];
+  registered?: unknown[];
 }
 
 async function sample(args: string[]): Promise<Sample> {
@@ -43,6 +44,7 @@ async function sample(args: string[]): Promise<Sample> {
     maxRssKb: report.maxRssKb,
     mandatory: report.mandatory,
     modules: report.modules,
+    registered: report.registered,
   };
 }
 
@@ -55,15 +57,21 @@ interface Measured {
   runs: number[];
 }
 
-/**
- * The floor of a case: plain node loading the SDK files the case's plan loads (listed by a plan of
- * the same stack in a child process), written to `scratch`.
- */
-async function floorModules(scratch: string, stack: string, stackFile?: string): Promise<string> {
+interface Floors {
+  /** The SDK files the case's plan loads: what the time floor loads. */
+  modulesFile: string;
+  /** The resources the case's plan registers: what the memory floor registers. */
+  resourcesFile: string;
+}
+
+/** The floors of a case, from a plan of the same stack in a child process, written to `scratch`. */
+async function floorsOf(scratch: string, stack: string, stackFile?: string): Promise<Floors> {
   const listed = await sample(["sdk-modules", stack, ...(stackFile ? [stackFile] : [])]);
-  const file = join(scratch, `${stack}.sdk-modules.json`);
-  writeFileSync(file, JSON.stringify(listed.modules ?? []));
-  return file;
+  const modulesFile = join(scratch, `${stack}.sdk-modules.json`);
+  writeFileSync(modulesFile, JSON.stringify(listed.modules ?? []));
+  const resourcesFile = join(scratch, `${stack}.resources.json`);
+  writeFileSync(resourcesFile, JSON.stringify(listed.registered ?? []));
+  return { modulesFile, resourcesFile };
 }
 
 /** `runs` samples of a case, each right after a floor sample; medians of both. */
@@ -134,10 +142,10 @@ async function main(): Promise<void> {
   printRow(COLUMNS);
   try {
     for (const stack of stacks) {
-      const modules = await floorModules(scratch, stack);
-      const plan = await againstFloor(["plan", stack], runs, modules);
+      const { modulesFile } = await floorsOf(scratch, stack);
+      const plan = await againstFloor(["plan", stack], runs, modulesFile);
       const planRatio = report(`stack ${stack}, no policy pack`, plan);
-      const full = await againstFloor(["cli", stack], runs, modules);
+      const full = await againstFloor(["cli", stack], runs, modulesFile);
       const fullRatio = report(`stack ${stack}, with the policy pack`, full);
       if (stack === "dev") {
         verdicts.push({
@@ -157,18 +165,18 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       const file = join(scratch, `Pulumi.generated-${size}.yaml`);
       writeFileSync(file, generateOrganization(size));
-      const modules = await floorModules(scratch, `generated-${size}`, file);
+      const floors = await floorsOf(scratch, `generated-${size}`, file);
       const plan = await againstFloor(
         ["plan", `generated-${size}`, file],
         size >= 200 ? largeRuns : runs,
-        modules,
+        floors.modulesFile,
       );
       report(`generated org, ${size} env, no policy pack`, plan);
       if (size >= 200) {
-        const full = await againstFloor(["cli", `generated-${size}`, file], largeRuns, modules);
+        const full = await againstFloor(["cli", `generated-${size}`, file], largeRuns, floors.modulesFile);
         report(`generated org, ${size} env, with the policy pack`, full);
         const peak = Math.max(plan.peakMb, full.peakMb);
-        const sdkPeak = await sdkMemoryFloor(scratch, `generated-${size}`, file, largeRuns);
+        const sdkPeak = await sdkMemoryFloor(floors.resourcesFile, largeRuns);
         console.log(
           `  peak RSS ${peak.toFixed(0)} MB; the SDK alone registering the same ${plan.resources} resources: ${sdkPeak.toFixed(0)} MB (${(peak / sdkPeak).toFixed(2)}x)`,
         );
@@ -202,23 +210,7 @@ async function main(): Promise<void> {
  * registered (same types, names, parents and inputs) under its mock runtime, in a fresh process.
  * Peak RSS, the largest of `runs` samples, as for the plan.
  */
-async function sdkMemoryFloor(scratch: string, stack: string, file: string, runs: number): Promise<number> {
-  const { planStack } = require("../plan/plan") as typeof import("../plan/plan");
-  const plan = await planStack({ stack, stackFile: file });
-  const resourcesFile = join(scratch, `${stack}.resources.json`);
-  writeFileSync(
-    resourcesFile,
-    JSON.stringify(
-      plan.result.resources.map(({ urn, type, name, parent, custom, inputs }) => ({
-        urn,
-        type,
-        name,
-        parent,
-        custom,
-        inputs,
-      })),
-    ),
-  );
+async function sdkMemoryFloor(resourcesFile: string, runs: number): Promise<number> {
   const peaks: number[] = [];
   for (let index = 0; index < runs; index++)
     peaks.push((await sample(["sdk-floor", resourcesFile])).maxRssKb / 1024);
@@ -240,10 +232,8 @@ async function policyPack(scratch: string, throughputRuns: number, startRuns: nu
   const packDir = join(PACKAGE_ROOT, "policies");
   const floorPackDir = writeFloorPack(join(PACKAGE_ROOT, ".bench", "floor-pack"));
   const prodConfig = join(PACKAGE_ROOT, "policies/config/prod.json");
-  const shapedPackDir = writeFloorPack(
-    join(PACKAGE_ROOT, ".bench", "shaped-floor-pack"),
-    packShape(prodConfig),
-  );
+  const shape = packShape(prodConfig);
+  const shapedPackDir = writeFloorPack(join(PACKAGE_ROOT, ".bench", "shaped-floor-pack"), shape);
   const startUp = async (directory: string) => {
     const started = process.hrtime.bigint();
     const pack = await startPolicyPack(
@@ -290,7 +280,7 @@ async function policyPack(scratch: string, throughputRuns: number, startRuns: nu
     shapedRates.push(await throughput(shapedPackDir));
     rates.push(await throughput(packDir, prodConfig));
     console.log(
-      `policy pack throughput run ${index + 1}: ${rates[index].toFixed(0)} resources/s over ${plan.result.resources.length} resources; floor pack (one policy) ${floorRates[index].toFixed(0)}/s; the same ${policyCount(shapedPackDir)} policies checking nothing ${shapedRates[index].toFixed(0)}/s`,
+      `policy pack throughput run ${index + 1}: ${rates[index].toFixed(0)} resources/s over ${plan.result.resources.length} resources; floor pack (one policy) ${floorRates[index].toFixed(0)}/s; the same ${shape.length} policies checking nothing ${shapedRates[index].toFixed(0)}/s`,
     );
   }
   const rate = median(rates);
@@ -325,11 +315,6 @@ async function policyPack(scratch: string, throughputRuns: number, startRuns: nu
       met: rate / shapedRate >= 0.8,
     },
   ];
-}
-
-/** How many policies a floor pack folder holds. */
-function policyCount(directory: string): number {
-  return (JSON.parse(readFileSync(join(directory, "policies.json"), "utf8")) as unknown[]).length;
 }
 
 /**

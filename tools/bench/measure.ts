@@ -5,7 +5,8 @@
  *   measure.ts floor [modules.json]       plain Node loading the SDK modules a plan loads (the files
  *                                         of the @pulumi packages listed, in the plan's load order;
  *                                         without a list, @pulumi/pulumi and @pulumi/gcp), nothing declared
- *   measure.ts sdk-modules <stack> [file] plans the stack and lists the SDK files it loaded
+ *   measure.ts sdk-modules <stack> [file] plans the stack; lists the SDK files it loaded and the
+ *                                         resources it registered (for sdk-floor)
  *   measure.ts plan <stack> [stack-file]  the stack program under mocks, no policy pack
  *   measure.ts cli <stack> [stack-file]   `npm run plan` as a user runs it, policy pack included
  *   measure.ts sdk-floor <resources.json> the Pulumi SDK alone registering the same resources (types,
@@ -17,7 +18,12 @@ const [mode, stack, stackFile] = process.argv.slice(2);
 /** A file of one of Pulumi's SDK packages (their own dependencies load with them). */
 const SDK_FILE = /[\\/]node_modules[\\/]@pulumi[\\/](pulumi|gcp|kubernetes|random)[\\/]/;
 
-async function measure(): Promise<{ resources: number; mandatory?: number; modules?: string[] }> {
+async function measure(): Promise<{
+  resources: number;
+  mandatory?: number;
+  modules?: string[];
+  registered?: BareResource[];
+}> {
   if (mode === "floor") {
     // What every plan pays before declaring anything: Node and the Pulumi SDK modules it uses.
     // @pulumi/gcp loads a resource's module when the program first touches its class, so the
@@ -32,7 +38,10 @@ async function measure(): Promise<{ resources: number; mandatory?: number; modul
     const { planStack } = require("../plan/plan") as typeof import("../plan/plan");
     const plan = await planStack({ stack, stackFile });
     const modules = Object.keys(require.cache).filter((file) => SDK_FILE.test(file));
-    return { resources: plan.result.summary.resourceCount, modules };
+    const registered: BareResource[] = plan.result.resources.map(
+      ({ urn, type, name, parent, custom, inputs }) => ({ urn, type, name, parent, custom, inputs }),
+    );
+    return { resources: plan.result.summary.resourceCount, modules, registered };
   }
   if (mode === "sdk-floor") return { resources: await registerBare(stack) };
   // require, not import(): under `--require tsx/cjs` only CommonJS loading compiles TypeScript.

@@ -5,6 +5,7 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { tierOf } from "./lib/context";
+import { yamlErrorText } from "./lib/yaml-error";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -132,9 +133,7 @@ export function loadExemptions(
     const where = first.linePos
       ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}`
       : "(unknown position)";
-    // The parser's own first line ends with the position again (" at line 3, column 1:"): stated once.
-    const reason = first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new ExemptionRegisterError(`${file}: ${where}: not valid YAML: ${reason}`);
+    throw new ExemptionRegisterError(`${file}: ${where}: not valid YAML: ${yamlErrorText(first.message)}`);
   }
   const data = document.toJS() ?? { exemptions: [] };
   const parsed = registerSchema.safeParse(data, { reportInput: true });

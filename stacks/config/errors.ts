@@ -13,13 +13,7 @@ export class UserInputError extends Error {
 
 export type PathSegment = string | number;
 
-/**
- * The first line of a YAML parser error, without the position the parser appends to it
- * (" at line 3, column 1:"): callers state the position once, in their own format.
- */
-export function yamlErrorText(message: string): string {
-  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-}
+export { yamlErrorText } from "../../policies/lib/yaml-error";
 
 /** `platform:environments[0].network.subnets[1].cidr` */
 export function formatPath(path: readonly PathSegment[]): string {

@@ -1,6 +1,6 @@
-import { DateTime } from "luxon";
 import { type OncallConfig, REQUIRED_AREAS, SEVERITIES } from "../../stacks/config/oncall";
 import { handoffsBetween, onDuty } from "./rotation";
+import { zoneOffsetMinutes } from "./zone-offset";
 import { firstHumanMinute, reachesHuman, whoIsNotified } from "./simulate";
 
 /**
@@ -48,7 +48,7 @@ export function checkInstants(model: OncallConfig, from: Date, weeks = CHECK_WEE
 
 /** Instants in [from, to) where a zone's UTC offset changes (DST), to the minute. */
 export function offsetChanges(zone: string, from: Date, to: Date): Date[] {
-  const offset = (time: number) => DateTime.fromMillis(time, { zone }).offset;
+  const offset = (time: number) => zoneOffsetMinutes(zone, time);
   const changes: Date[] = [];
   const hour = 3_600_000;
   for (let time = from.getTime(); time < to.getTime(); time += hour) {

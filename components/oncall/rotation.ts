@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { wallClock } from "./zone-offset";
 import { type OncallConfig, type Rotation, WEEKDAYS } from "../../stacks/config/oncall";
 
 /**
@@ -62,23 +63,9 @@ export function handoffsBetween(rotation: Rotation, from: Date, to: Date): Date[
   }
 }
 
-const wallClockCache = new Map<string, { weekday: number; clock: string }>();
-/** Weekday (1 = Monday) and "HH:mm" of an instant in a zone. */
-function wallClock(zone: string, at: Date): { weekday: number; clock: string } {
-  const key = `${zone}|${at.getTime()}`;
-  let value = wallClockCache.get(key);
-  if (!value) {
-    const local = DateTime.fromJSDate(at, { zone });
-    value = { weekday: local.weekday, clock: local.toFormat("HH:mm") };
-    if (wallClockCache.size > 200_000) wallClockCache.clear();
-    wallClockCache.set(key, value);
-  }
-  return value;
-}
-
 /** True when `at` falls in the team's working hours, in the team's zone. */
 export function inWorkingHours(team: Team, at: Date): boolean {
-  const { weekday, clock } = wallClock(team.timeZone, at);
+  const { weekday, clock } = wallClock(team.timeZone, at.getTime());
   if (!team.workingHours.days.includes(WEEKDAYS[weekday - 1])) return false;
   return clock >= team.workingHours.start && clock < team.workingHours.end;
 }

@@ -8,10 +8,18 @@ import { burnRateConditions, sloResourceName } from "../../components/monitoring
 import { burnRateAlerts } from "../../components/monitoring/burn-rate";
 import { isFiring } from "../../components/monitoring/evaluator";
 import type { ServiceDefinition } from "../../components/monitoring/model";
-import { prometheusRules, ruleFileYaml } from "../../components/monitoring/prometheus";
+import { prometheusRules, ruleFileYaml, ruleWindows } from "../../components/monitoring/prometheus";
 import { ensureDebianTool } from "../../tools/debian-tools/fetch";
 import { runCommand } from "../helpers/cli";
-import { counters, HISTORY, REQUESTS_PER_MINUTE, type Scenario, type Sev } from "./synthetic";
+import {
+  counters,
+  HISTORY,
+  REQUESTS_PER_MINUTE,
+  type Scenario,
+  type Sev,
+  sampleMinutes,
+  seriesValues,
+} from "./synthetic";
 
 const run = promisify(execFile);
 const BASE = "https://github.com/acme-corp/platform/blob/main";
@@ -205,11 +213,14 @@ const SCENARIOS: { label: string; objective: number; periodDays: number; scenari
   },
 ];
 
-function values(series: number[]): string {
-  return series.map((value) => String(value)).join(" ");
-}
+type Sampling = "probes" | "every minute";
 
-function promtoolTestFile(service: ServiceDefinition, scenarios: Scenario[], ruleFile: string): string {
+function promtoolTestFile(
+  service: ServiceDefinition,
+  scenarios: Scenario[],
+  ruleFile: string,
+  sampling: Sampling = "probes",
+): string {
   const rules = prometheusRules(service, BASE);
   const alerting = rules?.groups[0].rules.filter((rule) => "alert" in rule) ?? [];
   const annotationsOf = (severity: Sev) =>
@@ -217,12 +228,19 @@ function promtoolTestFile(service: ServiceDefinition, scenarios: Scenario[], rul
   const tests = scenarios.map((scenario) => {
     const { total, bad } = counters(scenario);
     const good = total.map((value, index) => Math.round((value - bad[index]) * 1e6) / 1e6);
+    const keep =
+      sampling === "probes"
+        ? sampleMinutes(
+            scenario.probes.map((probe) => probe.minute),
+            ruleWindows().map((seconds) => seconds / 60),
+          )
+        : undefined;
     return {
       interval: "1m",
       name: scenario.name,
       input_series: [
-        { series: 'http_requests_total{service="checkout",code="500"}', values: values(bad) },
-        { series: 'http_requests_total{service="checkout",code="200"}', values: values(good) },
+        { series: 'http_requests_total{service="checkout",code="500"}', values: seriesValues(bad, keep) },
+        { series: 'http_requests_total{service="checkout",code="200"}', values: seriesValues(good, keep) },
       ],
       alert_rule_test: scenario.probes.map((probe) => ({
         eval_time: `${HISTORY + probe.minute}m`,
@@ -244,24 +262,35 @@ function promtoolTestFile(service: ServiceDefinition, scenarios: Scenario[], rul
   return JSON.stringify({ rule_files: [ruleFile], evaluation_interval: "1m", tests });
 }
 
+/** Writes the service's rule file and a promtool test of the scenarios; returns promtool's output. */
+async function promtoolTest(
+  service: ServiceDefinition,
+  scenarios: Scenario[],
+  label: string,
+  sampling: Sampling = "probes",
+): Promise<string> {
+  const rules = prometheusRules(service, BASE);
+  if (!rules) throw new Error("no rules generated");
+  const ruleFile = path.join(work, `${label}.rules.yaml`);
+  writeFileSync(ruleFile, ruleFileYaml(rules));
+  const check = await run(promtool, ["check", "rules", ruleFile]);
+  expect(check.stdout).toContain("SUCCESS: 8 rules found");
+  // promtool reads YAML; JSON is YAML.
+  const testFile = path.join(work, `${label}.test.yaml`);
+  writeFileSync(testFile, promtoolTestFile(service, scenarios, ruleFile, sampling));
+  const result = await run(promtool, ["test", "rules", testFile], { maxBuffer: 16 * 1024 * 1024 }).catch(
+    (error: { stdout: string; stderr: string; code: number }) => error,
+  );
+  return `${result.stdout}${result.stderr}`;
+}
+
 describe.each(SCENARIOS)("burn-rate alerts for $label", ({ objective, periodDays, scenarios }) => {
   const service = checkout(objective, periodDays);
 
   it("pass promtool check rules and promtool test rules over synthetic series", async () => {
-    const rules = prometheusRules(service, BASE);
-    if (!rules) throw new Error("no rules generated");
-    const ruleFile = path.join(work, `checkout-${objective}.rules.yaml`);
-    writeFileSync(ruleFile, ruleFileYaml(rules));
-    const check = await run(promtool, ["check", "rules", ruleFile]);
-    expect(check.stdout).toContain("SUCCESS: 8 rules found");
-    // promtool reads YAML; JSON is YAML.
-    const testFile = path.join(work, `checkout-${objective}.test.yaml`);
-    writeFileSync(testFile, promtoolTestFile(service, scenarios, ruleFile));
-    const result = await run(promtool, ["test", "rules", testFile], { maxBuffer: 16 * 1024 * 1024 }).catch(
-      (error: { stdout: string; stderr: string; code: number }) => error,
-    );
-    expect(`${result.stdout}${result.stderr}`).toContain("SUCCESS");
-    expect(`${result.stdout}${result.stderr}`).not.toContain("FAILED");
+    const output = await promtoolTest(service, scenarios, `checkout-${objective}`);
+    expect(output).toContain("SUCCESS");
+    expect(output).not.toContain("FAILED");
   }, 900_000);
 
   it("and the Cloud Monitoring policies, evaluated over the same series, fire exactly the same alerts", () => {
@@ -282,6 +311,21 @@ describe.each(SCENARIOS)("burn-rate alerts for $label", ({ objective, periodDays
     }
   });
 });
+
+it("sampling the counters only where the probes' windows begin and end fires what a sample every minute fires", async () => {
+  // The scenario above, sampled every minute: the same hand-computed alerts hold.
+  const group = SCENARIOS[0]!;
+  const service = checkout(group.objective, group.periodDays);
+  const outage = group.scenarios.slice(0, 1);
+  const dense = await promtoolTest(service, outage, "every-minute", "every minute");
+  expect(dense).toContain("SUCCESS");
+  expect(dense).not.toContain("FAILED");
+  // And the sparse series are not vacuous: a wrong expectation fails (SEV1 still fires at 34).
+  const wrong = [{ ...outage[0]!, probes: [{ minute: 34, firing: ["SEV2", "SEV3"] as Sev[] }] }];
+  const failed = await promtoolTest(service, wrong, "probes-wrong");
+  expect(failed).toContain("FAILED");
+  expect(failed).toContain('severity="SEV1"');
+}, 900_000);
 
 describe("npm run monitoring -- rules", () => {
   it("writes one rule file per service with Prometheus SLIs for each bundled stack, all accepted by promtool", async () => {

@@ -34,3 +34,45 @@ export function counters(scenario: Scenario): MinuteCounters {
   }
   return { total, bad };
 }
+
+/**
+ * The minutes at which a counter needs a sample for Prometheus to compute, at each probe, the same
+ * rate over every window as from a sample every minute. For a counter without resets, `rate(c[W])`
+ * at t reads only the first and the last sample in the window and their times (the extrapolation
+ * to the window's edges scales the error and the total counters alike, so their ratio is the
+ * slope between those two samples): t, and the first minute of the window, t − W (Prometheus 2
+ * includes the window's left edge) and t − W + 1 (versions that exclude it). Every other sample
+ * only makes promtool scan longer windows at every evaluation.
+ */
+export function sampleMinutes(probeMinutes: number[], windowMinutes: number[]): Set<number> {
+  const minutes = new Set<number>();
+  for (const probe of probeMinutes) {
+    const at = HISTORY + probe;
+    minutes.add(at);
+    for (const window of windowMinutes) {
+      if (at - window >= 0) minutes.add(at - window);
+      if (at - window + 1 >= 0) minutes.add(at - window + 1);
+    }
+  }
+  return minutes;
+}
+
+/** promtool's series notation: the values at the kept minutes, `_` (no sample) elsewhere. */
+export function seriesValues(values: number[], keep?: Set<number>): string {
+  const parts: string[] = [];
+  let gap = 0;
+  const flushGap = () => {
+    if (gap === 1) parts.push("_");
+    else if (gap > 1) parts.push(`_x${gap}`);
+    gap = 0;
+  };
+  values.forEach((value, minute) => {
+    if (keep && !keep.has(minute)) {
+      gap++;
+      return;
+    }
+    flushGap();
+    parts.push(String(value));
+  });
+  return parts.join(" ");
+}

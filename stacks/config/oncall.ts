@@ -37,9 +37,20 @@ const clockTime = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a 24-hour
 const endClockTime = z
   .string()
   .regex(/^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, 'a 24-hour time "HH:MM" up to "24:00", like "18:00"');
+// Luxon builds an Intl formatter for each check (milliseconds); a config names a handful of zones.
+const zoneValidity = new Map<string, boolean>();
+function isIanaZone(value: string): boolean {
+  let valid = zoneValidity.get(value);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(value) && (value.includes("/") || value === "UTC");
+    if (zoneValidity.size > 1_000) zoneValidity.clear();
+    zoneValidity.set(value, valid);
+  }
+  return valid;
+}
 const timeZone = z
   .string()
-  .refine((value) => IANAZone.isValidZone(value) && (value.includes("/") || value === "UTC"), {
+  .refine(isIanaZone, {
     message: "an IANA time zone, like `Europe/Berlin`",
   });
 const isoDate = z

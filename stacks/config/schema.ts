@@ -150,7 +150,8 @@ export const platformConfigSchema = z
   // well-formed, so one run reports shape and cross-key mistakes together.
   .superRefine(
     (input, ctx) => {
-      const config = wellFormedParts(input);
+      // No issue so far: every part is already valid, and validating it again would double the cost.
+      const config = wellFormedParts(input, ctx.issues.length === 0);
       checkUnique(config.teamNames, ["teams"], "team", ctx);
       checkUnique(config.environmentNames, ["environments"], "environment", ctx);
       const teamNames = config.teamNames.filter((name) => name !== undefined);
@@ -255,10 +256,14 @@ export const platformConfigSchema = z
     { when: () => true },
   );
 
-/** The parts of a (possibly malformed) config that have the right shape; malformed items are undefined. */
-function wellFormedParts(input: unknown) {
+/**
+ * The parts of a (possibly malformed) config that have the right shape; malformed items are
+ * undefined. `parsed`: the input is the schema's own output, so every part is well-formed.
+ */
+function wellFormedParts(input: unknown, parsed: boolean) {
   const raw = (input !== null && typeof input === "object" ? input : {}) as Record<string, unknown>;
   const valid = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+    if (parsed) return value as T;
     const result = schema.safeParse(value);
     return result.success ? result.data : undefined;
   };

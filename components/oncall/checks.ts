@@ -1,7 +1,7 @@
 import { type OncallConfig, REQUIRED_AREAS, SEVERITIES } from "../../stacks/config/oncall";
 import { handoffsBetween, onDuty } from "./rotation";
-import { zoneOffsetMinutes } from "./zone-offset";
 import { firstHumanMinute, reachesHuman, whoIsNotified } from "./simulate";
+import { zoneOffsetMinutes } from "./zone-offset";
 
 /**
  * Gaps in an operating model that validation cannot see because they depend on time: who is on

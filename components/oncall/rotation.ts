@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
-import { wallClock } from "./zone-offset";
 import { type OncallConfig, type Rotation, WEEKDAYS } from "../../stacks/config/oncall";
+import { wallClock } from "./zone-offset";
 
 /**
  * Who is on duty when: pure functions over the model. All calendar arithmetic goes through Luxon

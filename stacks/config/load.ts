@@ -1,30 +1,24 @@
-import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import {
-  describeValue,
-  formatZodIssues,
-  nearestName,
-  type PathSegment,
-  UserInputError,
-  yamlErrorText,
-} from "./errors";
-import { INPUT_LIMITS, readInputFile } from "./input-file";
+import { formatZodIssues, nearestName, type PathSegment, UserInputError } from "./errors";
 import { type PlatformConfig, platformConfigSchema } from "./schema";
-import { secretsProviderProblems } from "./secrets-provider";
+import {
+  CONFIG_NAMESPACE,
+  type DocumentProblem,
+  FOREIGN_NAMESPACES,
+  parseStackDocument,
+  readStackDocument,
+  type StackDocument,
+} from "./stack-document";
 
-/** `platform:ci.state.secretsKey` from the unvalidated config, when it is a string. */
-function stateSecretsKeyOf(platform: Record<string, unknown>): string | undefined {
-  const ci = platform.ci as { state?: { secretsKey?: unknown } } | undefined;
-  const key = ci?.state?.secretsKey;
-  return typeof key === "string" ? key : undefined;
-}
-
-/** The config namespace of this project (`name` in Pulumi.yaml). */
-export const CONFIG_NAMESPACE = "platform";
-/** Namespaces a stack file may also set: providers' and Pulumi's own settings. */
-export const FOREIGN_NAMESPACES = ["gcp", "kubernetes", "pulumi"] as const;
-/** Top-level keys of a `Pulumi.<stack>.yaml` besides `config`. */
-const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+export {
+  CONFIG_NAMESPACE,
+  FOREIGN_NAMESPACES,
+  OFFLINE_SECRET_PLACEHOLDER,
+  parseStackDocument,
+  readStackDocument,
+  type StackDocument,
+  stackFilePath,
+} from "./stack-document";
 
 export interface LoadedStackConfig {
   config: PlatformConfig;
@@ -34,94 +28,39 @@ export interface LoadedStackConfig {
   secretKeys: string[];
 }
 
-/** Offline stand-in for a `secure:` value, which only the stack's secrets provider can decrypt. */
-export const OFFLINE_SECRET_PLACEHOLDER = "offline-plan-secret-placeholder";
-
 export function readStackFile(file: string): LoadedStackConfig {
-  const text = readInputFile(file, {
-    what: "a readable stack config file",
-    maxBytes: INPUT_LIMITS.stackFile,
-  });
-  return parseStackFile(file, text);
+  return validateStackDocument(readStackDocument(file));
 }
 
 /** Parses the text of a `Pulumi.<stack>.yaml`, validating the whole platform config. */
 export function parseStackFile(file: string, text: string): LoadedStackConfig {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new UserInputError(
-      document.errors.map((error) => {
-        const position = error.linePos?.[0];
-        const where = position ? ` (line ${position.line}, column ${position.col})` : "";
-        return `${file}: (YAML): expected valid YAML, found ${yamlErrorText(error.message)}${where}`;
-      }),
-    );
-  }
-  const locate = (path: readonly PathSegment[]): number | undefined => {
-    const node = document.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    const parentNode = document.getIn(path.slice(0, -1), true) as
-      | { range?: [number, number, number] }
-      | undefined;
-    const offset = keyOffset(document, path) ?? node?.range?.[0] ?? parentNode?.range?.[0];
-    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
-  };
-  let root: unknown;
-  try {
-    // toJS resolves aliases and merge keys, and can still refuse (an alias to a missing anchor).
-    root = document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new UserInputError([
-      `${file}: (YAML): expected valid YAML, found ${yamlErrorText((error as Error).message)}`,
-    ]);
-  }
-  if (root === null || typeof root !== "object" || Array.isArray(root)) {
-    throw new UserInputError([
-      `${file}: (top level): expected a mapping with a \`config\` key, found ${describeValue(root)}`,
-    ]);
-  }
-  const problems: string[] = [];
-  for (const key of Object.keys(root)) {
-    if (!STACK_FILE_KEYS.includes(key)) {
-      const near = nearestName(key, STACK_FILE_KEYS);
-      problems.push(
-        `${file}: ${key}: expected one of ${STACK_FILE_KEYS.join(", ")}, found unknown key \`${key}\`${near ? `; did you mean \`${near}\`?` : ""} (line ${locate([key]) ?? "?"})`,
-      );
-    }
-  }
-  const rawConfig = (root as Record<string, unknown>).config;
-  if (rawConfig === null || typeof rawConfig !== "object" || Array.isArray(rawConfig)) {
-    throw new UserInputError([
-      ...problems,
-      `${file}: config: expected a mapping of config keys, found ${describeValue(rawConfig)}`,
-    ]);
-  }
-  const {
-    platform,
-    engineConfig,
-    secretKeys,
-    problems: keyProblems,
-  } = splitNamespaces(file, rawConfig as Record<string, unknown>, (path) => locate(["config", ...path]));
-  problems.push(...keyProblems);
-  problems.push(
-    ...secretsProviderProblems({
-      file,
-      root: root as Record<string, unknown>,
-      secretKeys,
-      stateSecretsKey: stateSecretsKeyOf(platform),
-      locate: (key) => locate([key]),
-    }),
-  );
-  const parsed = platformConfigSchema.safeParse(platform, { reportInput: true });
+  return validateStackDocument(parseStackDocument(file, text));
+}
+
+/** A reading problem in words; an unknown namespace gets the nearest platform key as a suggestion. */
+function problemText(file: string, problem: DocumentProblem): string {
+  if (typeof problem === "string") return problem;
+  const { fullKey, namespace, where } = problem.unknownNamespace;
+  const platformKeys = Object.keys(platformConfigSchema.shape).map((key) => `${CONFIG_NAMESPACE}:${key}`);
+  const near = nearestName(fullKey, platformKeys);
+  return `${file}: config.${fullKey}: expected a \`${CONFIG_NAMESPACE}:\` key or one of the namespaces ${FOREIGN_NAMESPACES.join(", ")}, found namespace \`${namespace}\`${near ? `; did you mean \`${near}\`?` : ""}${where}`;
+}
+
+/** Validates the platform config of a stack file; every problem of the file in one UserInputError. */
+export function validateStackDocument(document: StackDocument): LoadedStackConfig {
+  const { file, platform, engineConfig, secretKeys } = document;
+  const schema = platformConfigSchema;
+  const problems = document.problems.map((problem) => problemText(file, problem));
+  const parsed = schema.safeParse(platform, { reportInput: true });
   if (!parsed.success) {
     problems.push(
       ...formatZodIssues(parsed.error.issues, {
         file,
         input: platform,
         displayPath: toDisplayPath,
-        locate: (path) => locate(["config", ...path]),
-        knownKeys: (path) => knownKeysAt(platformConfigSchema, path),
-        defaultAt: (path) => defaultAt(platformConfigSchema, path),
+        locate: document.locateConfig,
+        knownKeys: (path) => knownKeysAt(schema, path),
+        defaultAt: (path) => defaultAt(schema, path),
       }),
     );
   }
@@ -129,95 +68,10 @@ export function parseStackFile(file: string, text: string): LoadedStackConfig {
   return { config: parsed.data, engineConfig, secretKeys };
 }
 
-function keyOffset(
-  document: ReturnType<typeof parseDocument>,
-  path: readonly PathSegment[],
-): number | undefined {
-  const parent = document.getIn(path.slice(0, -1), true);
-  if (!isMap(parent)) return undefined;
-  const key = path[path.length - 1];
-  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
-  return (pair?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
-}
-
 /** `["environments", 0, "team"]` is shown as `platform:environments[0].team`. */
 function toDisplayPath(path: readonly PathSegment[]): PathSegment[] {
   if (path.length === 0) return [`${CONFIG_NAMESPACE}:*`];
   return [`${CONFIG_NAMESPACE}:${String(path[0])}`, ...path.slice(1)];
-}
-
-/**
- * Separates `platform:*` keys (validated by the schema) from provider keys, and records each key
- * the way the engine hands config to a program (`PULUMI_CONFIG`): JSON text for structured values.
- */
-function splitNamespaces(
-  file: string,
-  rawConfig: Record<string, unknown>,
-  locate: (path: readonly PathSegment[]) => number | undefined,
-): {
-  platform: Record<string, unknown>;
-  engineConfig: Record<string, string>;
-  secretKeys: string[];
-  problems: string[];
-} {
-  const platform: Record<string, unknown> = {};
-  const engineConfig: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  const problems: string[] = [];
-  const knownPlatformKeys = Object.keys(platformConfigSchema.shape).map(
-    (key) => `${CONFIG_NAMESPACE}:${key}`,
-  );
-  for (const [fullKey, rawValue] of Object.entries(rawConfig)) {
-    const separator = fullKey.indexOf(":");
-    const namespace = separator > 0 ? fullKey.slice(0, separator) : "";
-    const key = fullKey.slice(separator + 1);
-    const where = ` (line ${locate([fullKey]) ?? "?"})`;
-    if (namespace === "" || key === "") {
-      problems.push(
-        `${file}: config.${fullKey}: expected a key of the form \`namespace:key\`, like \`${CONFIG_NAMESPACE}:tier\`, found \`${fullKey}\`${where}`,
-      );
-      continue;
-    }
-    // `pulumi config set --secret --path` nests `secure:` values inside an object: the whole key
-    // is then secret, as the engine treats it.
-    const isSecret = containsSecureValue(rawValue);
-    const value = isSecret ? withPlaceholders(rawValue) : rawValue;
-    if (isSecret) secretKeys.push(fullKey);
-    engineConfig[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
-    if (namespace === CONFIG_NAMESPACE) {
-      platform[key] = value;
-    } else if (!(FOREIGN_NAMESPACES as readonly string[]).includes(namespace)) {
-      const near = nearestName(fullKey, knownPlatformKeys);
-      problems.push(
-        `${file}: config.${fullKey}: expected a \`${CONFIG_NAMESPACE}:\` key or one of the namespaces ${FOREIGN_NAMESPACES.join(", ")}, found namespace \`${namespace}\`${near ? `; did you mean \`${near}\`?` : ""}${where}`,
-      );
-    }
-  }
-  return { platform, engineConfig, secretKeys, problems };
-}
-
-function containsSecureValue(value: unknown): boolean {
-  if (isSecureValue(value)) return true;
-  if (value === null || typeof value !== "object") return false;
-  return Object.values(value).some(containsSecureValue);
-}
-
-/** Replaces every `secure:` value, however deep, by the offline placeholder. */
-function withPlaceholders(value: unknown): unknown {
-  if (isSecureValue(value)) return OFFLINE_SECRET_PLACEHOLDER;
-  if (Array.isArray(value)) return value.map(withPlaceholders);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withPlaceholders(item)]));
-}
-
-function isSecureValue(value: unknown): boolean {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    !Array.isArray(value) &&
-    Object.keys(value).length === 1 &&
-    typeof (value as { secure?: unknown }).secure === "string"
-  );
 }
 
 /**
@@ -230,15 +84,16 @@ export function parseEngineConfig(file: string, engineConfig: Record<string, str
     if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
     platform[fullKey.slice(CONFIG_NAMESPACE.length + 1)] = parseConfigValue(text);
   }
-  const parsed = platformConfigSchema.safeParse(platform, { reportInput: true });
+  const schema = platformConfigSchema;
+  const parsed = schema.safeParse(platform, { reportInput: true });
   if (parsed.success) return parsed.data;
   throw new UserInputError(
     formatZodIssues(parsed.error.issues, {
       file,
       input: platform,
       displayPath: toDisplayPath,
-      knownKeys: (path) => knownKeysAt(platformConfigSchema, path),
-      defaultAt: (path) => defaultAt(platformConfigSchema, path),
+      knownKeys: (path) => knownKeysAt(schema, path),
+      defaultAt: (path) => defaultAt(schema, path),
     }),
   );
 }
@@ -301,9 +156,4 @@ function unwrap(schema: unknown): unknown {
     else if (def && def.type === "pipe") current = def.in;
     else return current;
   }
-}
-
-/** Where a stack's config file lives in this repository. */
-export function stackFilePath(stack: string): string {
-  return `stacks/Pulumi.${stack}.yaml`;
 }

@@ -48,11 +48,9 @@ function isIanaZone(value: string): boolean {
   }
   return valid;
 }
-const timeZone = z
-  .string()
-  .refine(isIanaZone, {
-    message: "an IANA time zone, like `Europe/Berlin`",
-  });
+const timeZone = z.string().refine(isIanaZone, {
+  message: "an IANA time zone, like `Europe/Berlin`",
+});
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date "YYYY-MM-DD"')

@@ -25,7 +25,12 @@ import {
   toStruct,
 } from "./client";
 import { PolicyConfigError, PolicyPackError } from "./errors";
-import { type PackEnvironment, startPolicyPack } from "./pack-process";
+import {
+  DEFAULT_START_TIMEOUT_MS,
+  type PolicyPackProcess,
+  packEnvironment,
+  startPolicyPack,
+} from "./pack-process";
 import { engineProperties } from "./properties";
 import {
   type AnalyzerPolicyInfo,
@@ -64,6 +69,12 @@ export interface PolicyPackSessionOptions {
   stackTags?: Record<string, string>;
   /** How long the pack may take to print its port (ts-node type-checks the pack first). */
   startTimeoutMs?: number;
+  /**
+   * The pack's process, already spawned by `startPolicyPack` with this session's environment
+   * (`packEnvironment`): a plan starts it before it validates the config and loads the SDKs.
+   * The session owns it from here: it is stopped with the session, or when opening fails.
+   */
+  started?: Promise<PolicyPackProcess>;
   /**
    * Pack processes to deal analyze calls over (the engine runs one). Each is configured alike and
    * analyze calls are independent, so results are the same; only a policy that keeps state across
@@ -111,7 +122,6 @@ export interface PolicyPackSession {
 }
 
 const defaultConcurrency = 128;
-const defaultStartTimeoutMs = 120_000;
 /** What the real engine answers as its address; the pack never dials it (see pack-process.ts). */
 const engineAddress = "127.0.0.1:0";
 
@@ -216,17 +226,21 @@ function unlessUnimplemented<Response>(pending: Promise<Response>): Promise<Resp
   });
 }
 
-async function startHandle(packDir: string, options: PolicyPackSessionOptions): Promise<PackHandle> {
+async function startHandle(
+  packDir: string,
+  options: PolicyPackSessionOptions,
+  started?: Promise<PolicyPackProcess>,
+): Promise<PackHandle> {
+  const environment = packEnvironment(options);
   const identity = {
-    stack: options.stack,
-    project: options.project,
-    organization: options.organization ?? "organization",
-    dryRun: options.dryRun,
+    stack: environment.stack,
+    project: environment.project,
+    organization: environment.organization,
+    dryRun: environment.dryRun,
   };
-  const environment: PackEnvironment = { ...identity, config: options.stackConfig ?? {} };
-  const startedAt = performance.now();
-  const pack = await startPolicyPack(packDir, environment, options.startTimeoutMs ?? defaultStartTimeoutMs);
-  const startMs = performance.now() - startedAt;
+  const pack = await (started ??
+    startPolicyPack(packDir, environment, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS));
+  const startMs = pack.startMs;
   const client = new AnalyzerConnection(pack.port);
   const close = async () => {
     client.close();
@@ -273,10 +287,18 @@ async function startHandle(packDir: string, options: PolicyPackSessionOptions): 
 /** Starts the pack, handshakes, configureStack, getAnalyzerInfo; the caller must `close()` it. */
 export async function openPolicyPack(options: PolicyPackSessionOptions): Promise<PolicyPackSession> {
   const packDir = path.resolve(options.packDir);
-  const project = readPolicyProject(packDir);
+  let project: PolicyProject;
+  try {
+    project = readPolicyProject(packDir);
+  } catch (error) {
+    await options.started?.then((pack) => pack.stop()).catch(() => {});
+    throw error;
+  }
   const count = Math.max(1, Math.floor(options.processes ?? 1));
   const started = await Promise.allSettled(
-    Array.from({ length: count }, () => startHandle(packDir, options)),
+    Array.from({ length: count }, (_, index) =>
+      startHandle(packDir, options, index === 0 ? options.started : undefined),
+    ),
   );
   const handles = started.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
   const closeAll = async () => {

@@ -22,6 +22,8 @@ export interface PackEnvironment {
 
 export interface PolicyPackProcess {
   readonly port: number;
+  /** Spawn until the port was printed. */
+  readonly startMs: number;
   readonly pid: number;
   /** The last lines the pack wrote to stderr. */
   stderrTail(): string;
@@ -29,6 +31,27 @@ export interface PolicyPackProcess {
   readonly exited: Promise<never>;
   /** Kills the process (SIGKILL: a pack holds no state worth flushing) and waits for it. */
   stop(): Promise<void>;
+}
+
+/** The session options the environment is made of (PolicyPackSessionOptions in index.ts). */
+export interface PackIdentity {
+  stack: string;
+  project: string;
+  /** Defaults to "organization", the name the engine reports for a local backend. */
+  organization?: string;
+  dryRun: boolean;
+  stackConfig?: Record<string, string>;
+}
+
+/** What the engine puts in a pack's environment for a stack (constructEnv). */
+export function packEnvironment(identity: PackIdentity): PackEnvironment {
+  return {
+    stack: identity.stack,
+    project: identity.project,
+    organization: identity.organization ?? "organization",
+    dryRun: identity.dryRun,
+    config: identity.stackConfig ?? {},
+  };
 }
 
 const stderrTailLines = 30;
@@ -90,11 +113,15 @@ function sigtermPreload(): string {
   return existsSync(beside) ? beside : path.resolve(__dirname, "../../../tools/analyzer/exit-on-sigterm.cjs");
 }
 
+/** How long a pack may take to print its port (a cold machine loading the SDKs can be slow). */
+export const DEFAULT_START_TIMEOUT_MS = 120_000;
+
 export async function startPolicyPack(
   packDir: string,
   environment: PackEnvironment,
-  startTimeoutMs: number,
+  startTimeoutMs: number = DEFAULT_START_TIMEOUT_MS,
 ): Promise<PolicyPackProcess> {
+  const startedAt = performance.now();
   const absolutePackDir = path.resolve(packDir);
   const runPolicyPack = resolveRunPolicyPack(absolutePackDir);
   const { nodeArgs, stopSignal } = profilingArgs();
@@ -190,5 +217,5 @@ export async function startPolicyPack(
     throw error;
   });
 
-  return { port, pid: child.pid ?? -1, stderrTail, exited, stop };
+  return { port, startMs: performance.now() - startedAt, pid: child.pid ?? -1, stderrTail, exited, stop };
 }

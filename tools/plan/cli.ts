@@ -4,7 +4,8 @@ import { dirname, resolve } from "node:path";
 import { UserInputError } from "../../stacks/config/errors";
 import type { OncallConfig } from "../../stacks/config/oncall";
 import { parseFlags, stackNameProblem, userInputExitCode, writeOutputFile } from "../cli/args";
-import { loadStackInput } from "./input";
+import type { StackInput } from "./input";
+import { PROJECT_NAME, readStackInputDocument } from "./input-document";
 import type { StackPlan } from "./plan";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--stack-file PATH] [--known-outputs] [--json FILE] [--markdown FILE]
@@ -91,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     for (const file of [args.json, args.markdown, args.outputs]) if (file) checkWritableDirectory(file);
-    const { isPlatformRepository } = require("./project") as typeof import("./project");
+    const { isPlatformRepository } = require("./package-root") as typeof import("./package-root");
     const plan = isPlatformRepository() ? await planPlatform(args) : await planTeamProject(args);
     const { renderPlanText } = require("./report") as typeof import("./report");
     const { renderPlanMarkdown } = require("../plan-summary") as typeof import("../plan-summary");
@@ -123,11 +124,29 @@ async function planPlatform(args: CliArguments): Promise<StackPlan & { oncall?: 
     throw new UserInputError([
       `command line: ${args.stackOutputs ? "--stack-outputs" : "--tier"}: expected only in a team's project (the platform's stacks read no other stack and name their tier), found it in the platform repository`,
     ]);
-  const input = loadStackInput({ stack: args.stack, stackFile: args.stackFile });
-  // Start the policy pack first: its process starts on the other core while this one loads Pulumi
-  // and runs the program. Modules load in that order on purpose.
+  // The policy pack starts as soon as the stack file is read: the engine's runner loads the SDKs on
+  // the other core while this process validates the config, loads Pulumi and runs the program.
+  // Modules load in that order on purpose.
+  const document = readStackInputDocument({ stack: args.stack, stackFile: args.stackFile });
+  const { launchPolicyPack, stopLaunchedPack } = require("./pack-launch") as typeof import("./pack-launch");
+  const started = args.skipPolicy
+    ? undefined
+    : launchPolicyPack({
+        stack: args.stack,
+        project: PROJECT_NAME,
+        engineConfig: document.document.engineConfig,
+        secretKeys: document.document.secretKeys,
+      });
+  let input: StackInput;
+  try {
+    const { validateStackInput } = require("./input") as typeof import("./input");
+    input = validateStackInput(document);
+  } catch (error) {
+    await stopLaunchedPack(started);
+    throw error;
+  }
   const { startPolicyCheck } = require("./policy") as typeof import("./policy");
-  const policy = args.skipPolicy ? undefined : startPolicyCheck(input, { configFile: args.policyConfig });
+  const policy = started && startPolicyCheck(input, { configFile: args.policyConfig, started });
   const { planStackInput } = require("./plan") as typeof import("./plan");
   let plan: StackPlan;
   try {

@@ -1,13 +1,12 @@
-import * as path from "node:path";
-import { type LoadedStackConfig, readStackFile, stackFilePath } from "../../stacks/config/load";
+import { type LoadedStackConfig, validateStackDocument } from "../../stacks/config/load";
+import { PROJECT_NAME, readStackInputDocument, type StackInputDocument } from "./input-document";
+
+export { PROJECT_NAME, readStackInputDocument, type StackInputDocument };
 
 /**
  * Reading a stack's config for a plan. Kept free of Pulumi imports: the CLI validates the config,
  * and starts the policy pack, before it pays for loading the SDKs.
  */
-
-/** The Pulumi project name (`name` in Pulumi.yaml); part of every URN. */
-export const PROJECT_NAME = "platform";
 
 export interface PlanOptions {
   stack: string;
@@ -26,12 +25,9 @@ export interface StackInput {
 
 /** Reads and validates the stack's config file; every mistake is a UserInputError. */
 export function loadStackInput(options: PlanOptions): StackInput {
-  const root = options.root ?? process.cwd();
-  const stackFile = options.stackFile ?? stackFilePath(options.stack);
-  const loaded = readStackFile(path.isAbsolute(stackFile) ? stackFile : displayPath(root, stackFile));
-  return { stack: options.stack, stackFile, loaded };
+  return validateStackInput(readStackInputDocument(options));
 }
 
-function displayPath(root: string, file: string): string {
-  return path.relative(process.cwd(), path.resolve(root, file)) || file;
+export function validateStackInput({ stack, stackFile, document }: StackInputDocument): StackInput {
+  return { stack, stackFile, loaded: validateStackDocument(document) };
 }

@@ -4,24 +4,27 @@ import { ExemptionRegisterError, exemptionsInForce, loadExemptions } from "../..
 import { UserInputError } from "../../stacks/config/errors";
 import { INPUT_LIMITS, readInputFile } from "../../stacks/config/input-file";
 import { openPolicyPack, PolicyConfigError, readPolicyPackConfigFile } from "../analyzer";
+import type { PolicyPackProcess } from "../analyzer/pack-process";
 import type { StackInput } from "./input";
 import type { PolicyReport } from "./model";
+import {
+  type PolicyTarget as LaunchTarget,
+  POLICY_PACK_DIR,
+  packSession,
+  stopLaunchedPack,
+} from "./pack-launch";
 import type { StackPlan } from "./plan";
 import { PACKAGE_ROOT } from "./project";
 
 /** The Pulumi project name (`name` in Pulumi.yaml), as the engine reports it to the pack. */
 const PROJECT_NAME = "platform";
 
-/** What the engine tells the pack about the stack being previewed. */
-export interface PolicyTarget {
-  stack: string;
-  project: string;
+/** What the engine tells the pack about the stack being previewed, and the stack's tier. */
+export interface PolicyTarget extends LaunchTarget {
   tier: string;
-  engineConfig: Record<string, string>;
-  secretKeys: string[];
 }
 
-export const POLICY_PACK_DIR = "policies";
+export { POLICY_PACK_DIR };
 export const EXEMPTIONS_FILE = "policies/exemptions.yaml";
 /** This package's own folder: where a team's plan finds the shipped pack. */
 export const SHIPPED_PACK_ROOT = PACKAGE_ROOT;
@@ -45,6 +48,8 @@ export interface PolicyCheckOptions {
   root?: string;
   /** The day exemptions are checked against; today by default. */
   today?: Date | string;
+  /** The pack's process, launched for this target by `launchPolicyPack` (pack-launch.ts). */
+  started?: Promise<PolicyPackProcess>;
 }
 
 /**
@@ -85,16 +90,15 @@ export function startPolicyCheck(
     (root
       ? inRoot(`${POLICY_PACK_DIR}/config/${target.tier}.json`)
       : policyConfigFileFor(target.stack, target.tier));
-  const exemptions = readExemptions(target.stack, options.today ?? new Date(), inRoot(EXEMPTIONS_FILE));
-  userMistakes(() => readPolicyPackConfigFile(configFile));
-  const session = openPolicyPack({
-    packDir: inRoot(POLICY_PACK_DIR),
-    stack: target.stack,
-    project: target.project,
-    dryRun: true,
-    stackConfig: target.engineConfig,
-    configSecretKeys: target.secretKeys,
-  });
+  let exemptions: ReturnType<typeof readExemptions>;
+  try {
+    exemptions = readExemptions(target.stack, options.today ?? new Date(), inRoot(EXEMPTIONS_FILE));
+    userMistakes(() => readPolicyPackConfigFile(configFile));
+  } catch (error) {
+    void stopLaunchedPack(options.started);
+    throw error;
+  }
+  const session = openPolicyPack({ ...packSession(target, root), started: options.started });
   // The plan may fail before anyone awaits the session: keep its failure from going unhandled.
   session.catch(() => {});
   return {

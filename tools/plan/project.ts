@@ -13,13 +13,7 @@ import type { StackOutputs } from "./model";
  * of Pulumi imports, like input.ts: the policy pack starts before the SDKs load.
  */
 
-/** The folder of this package: the platform repository, or node_modules/@acme/platform. */
-export const PACKAGE_ROOT = findPackageRoot(__dirname);
-
-/** True when the command runs in the platform repository itself rather than in a team's project. */
-export function isPlatformRepository(cwd = process.cwd()): boolean {
-  return realpathSync(cwd) === realpathSync(PACKAGE_ROOT);
-}
+export { isPlatformRepository, PACKAGE_ROOT } from "./package-root";
 
 export interface ProjectInput {
   stack: string;
@@ -228,16 +222,6 @@ export function tierFor(stack: string, explicit: string | undefined, planned: Pl
   throw new UserInputError([
     `command line: --tier: expected dev, staging or prod for stack ${stack} (its policy profile), found nothing`,
   ]);
-}
-
-function findPackageRoot(start: string): string {
-  let directory = start;
-  while (!existsSync(path.join(directory, "package.json"))) {
-    const parent = path.dirname(directory);
-    if (parent === directory) return start;
-    directory = parent;
-  }
-  return directory;
 }
 
 /** " (line 3, column 1)" for a YAML parser error that knows where it is, else nothing. */

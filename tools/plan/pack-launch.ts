@@ -1,0 +1,55 @@
+import * as path from "node:path";
+import {
+  type PackIdentity,
+  type PolicyPackProcess,
+  packEnvironment,
+  startPolicyPack,
+} from "../analyzer/pack-process";
+
+/**
+ * Starting the policy pack as early as a plan can: the engine's runner takes a second or more to
+ * load the SDKs, and a plan knows everything the pack's environment holds (stack, project, the
+ * stack file's config) once the stack file is read as YAML, before its config is validated and
+ * before the plan loads the SDKs. Kept free of gRPC and the schema, which load after the spawn.
+ */
+
+export const POLICY_PACK_DIR = "policies";
+
+/** What the engine tells the pack about the stack being previewed. */
+export interface PolicyTarget {
+  stack: string;
+  project: string;
+  engineConfig: Record<string, string>;
+  secretKeys: string[];
+}
+
+/** The session of `pulumi preview --policy-pack <root>/policies` for a stack. */
+export function packSession(
+  target: PolicyTarget,
+  root?: string,
+): PackIdentity & {
+  packDir: string;
+  configSecretKeys: string[];
+} {
+  return {
+    packDir: root ? path.join(root, POLICY_PACK_DIR) : POLICY_PACK_DIR,
+    stack: target.stack,
+    project: target.project,
+    dryRun: true,
+    stackConfig: target.engineConfig,
+    configSecretKeys: target.secretKeys,
+  };
+}
+
+/** Spawns the pack for the stack; its failure is reported when the session opens, not here. */
+export function launchPolicyPack(target: PolicyTarget, root?: string): Promise<PolicyPackProcess> {
+  const session = packSession(target, root);
+  const started = startPolicyPack(session.packDir, packEnvironment(session));
+  started.catch(() => {});
+  return started;
+}
+
+/** Stops a launched pack that will not be used (the config was refused). */
+export async function stopLaunchedPack(started: Promise<PolicyPackProcess> | undefined): Promise<void> {
+  await started?.then((pack) => pack.stop()).catch(() => {});
+}

@@ -84,6 +84,18 @@ export function parseStackDocument(file: string, text: string): StackDocument {
       `${file}: (YAML): expected valid YAML, found ${yamlErrorText((error as Error).message)}`,
     ]);
   }
+  return stackDocumentOf(file, root, locate);
+}
+
+/**
+ * The stack document of a file's top-level value, as YAML gave it; `locate` finds the line of a
+ * path (undefined where unknown, shown as "?").
+ */
+export function stackDocumentOf(
+  file: string,
+  root: unknown,
+  locate: (path: readonly PathSegment[]) => number | undefined,
+): StackDocument {
   if (root === null || typeof root !== "object" || Array.isArray(root)) {
     throw new UserInputError([
       `${file}: (top level): expected a mapping with a \`config\` key, found ${describeValue(root)}`,

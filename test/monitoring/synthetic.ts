@@ -14,16 +14,33 @@ export type Sev = "SEV1" | "SEV2" | "SEV3";
 
 export interface Scenario {
   name: string;
-  /** Minutes after HISTORY that the series last. */
-  minutes: number;
   /** Share of bad requests in scenario minute m (1-based: the requests between m − 1 and m). */
   errorRatio: (minute: number) => number;
-  /** At HISTORY + minute, exactly these alerts fire. */
-  probes: { minute: number; firing: Sev[] }[];
+  /**
+   * Minutes after HISTORY at which the alerts are checked: each side of every boundary, never on a
+   * minute where the formulas put a ratio exactly at its threshold (left to rounding).
+   */
+  probes: number[];
+  /**
+   * Hand-computed from the formulas: each severity that fires, from its first minute (inclusive)
+   * until a minute (exclusive) or, without `until`, to the end of any series.
+   */
+  fires: Partial<Record<Sev, { from: number; until?: number }>>;
 }
 
-export function counters(scenario: Scenario): MinuteCounters {
-  const length = HISTORY + scenario.minutes;
+const SEVERITIES: Sev[] = ["SEV1", "SEV2", "SEV3"];
+
+/** The severities a scenario fires at a minute after HISTORY, in SEV1, SEV2, SEV3 order. */
+export function firingAt(scenario: Scenario, minute: number): Sev[] {
+  return SEVERITIES.filter((severity) => {
+    const span = scenario.fires[severity];
+    return span !== undefined && minute >= span.from && (span.until === undefined || minute < span.until);
+  });
+}
+
+/** Cumulative total and bad counters, one value per minute from 0 to HISTORY + minutes. */
+export function counters(scenario: Scenario, minutes: number): MinuteCounters {
+  const length = HISTORY + minutes;
   const total: number[] = [];
   const bad: number[] = [];
   let badSoFar = 0;

@@ -142,7 +142,13 @@ async function main(): Promise<void> {
   printRow(COLUMNS);
   try {
     for (const stack of stacks) {
-      const { modulesFile } = await floorsOf(scratch, stack);
+      const { modulesFile, resourcesFile } = await floorsOf(scratch, stack);
+      // What registering the stack's resources costs the SDK before any of the platform's code:
+      // @pulumi/pulumi under its mocks, the same resources with plain inputs (no @pulumi/gcp).
+      report(
+        `stack ${stack}, the SDK alone registering them`,
+        await againstFloor(["sdk-floor", resourcesFile], runs, modulesFile),
+      );
       const plan = await againstFloor(["plan", stack], runs, modulesFile);
       const planRatio = report(`stack ${stack}, no policy pack`, plan);
       const full = await againstFloor(["cli", stack], runs, modulesFile);

@@ -59,7 +59,7 @@ const SCENARIOS: { label: string; objective: number; periodDays: number; scenari
         // 6-hour window at 390 (its 3-day window keeps 30 ÷ 4320 = 0.0069).
         name: "total outage of 30 minutes pages SEV1 within a minute and stops within 5 minutes of recovery",
         errorRatio: outage(30),
-        probes: [0, 1, 2, 4, 5, 34, 35, 59, 60, 389, 390],
+        probes: [0, 1, 2, 3, 4, 5, 34, 35, 59, 60, 389, 390],
         fires: { SEV1: { from: 1, until: 35 }, SEV2: { from: 3, until: 60 }, SEV3: { from: 5, until: 390 } },
       },
       {
@@ -67,8 +67,9 @@ const SCENARIOS: { label: string; objective: number; periodDays: number; scenari
         // SEV3: 0.001 × 4320 ÷ 0.02 = 216 → 217.
         name: "2 % errors page SEV1 within the hour",
         errorRatio: steady(0.02),
-        probes: [43, 44, 60, 107, 109, 215, 218],
+        probes: [43, 44, 60, 107, 109, 215, 217],
         fires: { SEV1: { from: 44 }, SEV2: { from: 109 }, SEV3: { from: 217 } },
+        rounding: [108, 216],
       },
       {
         // e = 0.002: below 0.0144 and 0.006, so never a page (the paging windows, at most 6 h, are
@@ -77,6 +78,7 @@ const SCENARIOS: { label: string; objective: number; periodDays: number; scenari
         errorRatio: steady(0.002),
         probes: [60, 360, 2_159, 2_161],
         fires: { SEV3: { from: 2_161 } },
+        rounding: [2_160],
       },
     ],
   },
@@ -106,6 +108,7 @@ const SCENARIOS: { label: string; objective: number; periodDays: number; scenari
         errorRatio: steady(0.02),
         probes: [60, 1_007, 1_009],
         fires: { SEV3: { from: 1_008 } },
+        rounding: [1_008],
       },
       {
         // The same 20× burn as 2 % at 99.9 %: e = 0.1. SEV1: 4.032 ÷ 0.1 = 40.32 → 41. SEV2: 10.08 ÷ 0.1 = 100.8 → 101.
@@ -121,6 +124,7 @@ const SCENARIOS: { label: string; objective: number; periodDays: number; scenari
         errorRatio: steady(0.01),
         probes: [360, 2_015, 2_017],
         fires: { SEV3: { from: 2_016 } },
+        rounding: [2_016],
       },
       {
         // Every window's ratio is at most 0.002, below even SEV3's 0.004666665: nothing can fire.
@@ -143,6 +147,7 @@ const SCENARIOS: { label: string; objective: number; periodDays: number; scenari
         errorRatio: steady(1),
         probes: [53, 55, 215, 217, 431, 433],
         fires: { SEV1: { from: 55 }, SEV2: { from: 217 }, SEV3: { from: 433 } },
+        rounding: [54, 216, 432],
       },
     ],
   },
@@ -318,21 +323,27 @@ it("one scenario alone, with the plain SLI query and a sample every minute, fire
   expect(failed).toContain('scenario="s0", service="checkout", severity="SEV1"');
 }, 900_000);
 
-it("states each scenario's alerts on each side of its boundaries", () => {
-  // The probes sit on both sides of every span's start and end, so a wrong span cannot pass unseen.
+it("probes each span's edge and the minute before it, or the nearest ones past a rounding minute", () => {
+  // So a span one minute off cannot pass unseen: the last minute without (or with) the alert and
+  // the first with (or without) it are both probed, unless the formulas put one exactly on its
+  // threshold (a rounding minute), which is stepped over instead.
   for (const { scenarios } of SCENARIOS)
-    for (const scenario of scenarios)
+    for (const scenario of scenarios) {
+      const rounding = new Set(scenario.rounding ?? []);
       for (const span of Object.values(scenario.fires))
         for (const edge of [span.from, span.until].filter((edge) => edge !== undefined)) {
-          const before = scenario.probes.filter((minute) => minute < edge);
-          const after = scenario.probes.filter((minute) => minute >= edge);
-          expect([scenario.name, edge, before.length > 0, after.length > 0]).toEqual([
+          const below = rounding.has(edge - 1) ? edge - 2 : edge - 1;
+          const above = rounding.has(edge) ? edge + 1 : edge;
+          expect([
             scenario.name,
             edge,
-            true,
-            true,
-          ]);
+            scenario.probes.includes(below),
+            scenario.probes.includes(above),
+          ]).toEqual([scenario.name, edge, true, true]);
         }
+      for (const minute of rounding)
+        expect([scenario.name, scenario.probes.includes(minute)]).toEqual([scenario.name, false]);
+    }
 });
 
 describe("npm run monitoring -- rules", () => {

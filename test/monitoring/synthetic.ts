@@ -26,6 +26,8 @@ export interface Scenario {
    * until a minute (exclusive) or, without `until`, to the end of any series.
    */
   fires: Partial<Record<Sev, { from: number; until?: number }>>;
+  /** Minutes where a ratio equals its threshold exactly by the formulas: left to rounding, not probed. */
+  rounding?: number[];
 }
 
 const SEVERITIES: Sev[] = ["SEV1", "SEV2", "SEV3"];
@@ -53,13 +55,12 @@ export function counters(scenario: Scenario, minutes: number): MinuteCounters {
 }
 
 /**
- * The minutes at which a counter needs a sample for Prometheus to compute, at each probe, the same
- * rate over every window as from a sample every minute. For a counter without resets, `rate(c[W])`
- * at t reads only the first and the last sample in the window and their times (the extrapolation
- * to the window's edges scales the error and the total counters alike, so their ratio is the
- * slope between those two samples): t, and the first minute of the window, t − W (Prometheus 2
- * includes the window's left edge) and t − W + 1 (versions that exclude it). Every other sample
- * only makes promtool scan longer windows at every evaluation.
+ * The minutes at which a counter needs a sample for Prometheus 2 to compute, at each probe, the
+ * same rate over every window as from a sample every minute (decision 0112): t, and the window's
+ * first minute, t − W (Prometheus 2 includes the window's left edge; with samples there and at t,
+ * the extrapolation to the edges multiplies by exactly 1). t − W + 1 is kept for Prometheus 3,
+ * which excludes the left edge (not run here). Every other sample only makes promtool scan longer
+ * windows at every evaluation.
  */
 export function sampleMinutes(probeMinutes: number[], windowMinutes: number[]): Set<number> {
   const minutes = new Set<number>();

@@ -116,10 +116,51 @@ function sigtermPreload(): string {
 /** How long a pack may take to print its port (a cold machine loading the SDKs can be slow). */
 export const DEFAULT_START_TIMEOUT_MS = 120_000;
 
+/**
+ * A pack process spawned ahead of its session (a plan spawns it before it validates its config):
+ * the session takes it over, or `stop` kills it at once, ready or not.
+ */
+export interface LaunchedPack {
+  /** The process, once it has printed its port. */
+  readonly ready: Promise<PolicyPackProcess>;
+  /** The environment it was started with; a session with another one refuses it. */
+  readonly environment: PackEnvironment;
+  readonly pid: number;
+  /** Kills the process now (also before its port is printed) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+export function launchPack(
+  packDir: string,
+  environment: PackEnvironment,
+  startTimeoutMs: number = DEFAULT_START_TIMEOUT_MS,
+): LaunchedPack {
+  const abort = new AbortController();
+  let pid = -1;
+  const ready = startPolicyPack(packDir, environment, startTimeoutMs, abort.signal, (spawned) => {
+    pid = spawned;
+  });
+  // Failures surface when a session opens it; until then nobody may be awaiting them.
+  ready.catch(() => {});
+  return {
+    ready,
+    environment,
+    get pid() {
+      return pid;
+    },
+    async stop() {
+      abort.abort();
+      await ready.then((pack) => pack.stop()).catch(() => {});
+    },
+  };
+}
+
 export async function startPolicyPack(
   packDir: string,
   environment: PackEnvironment,
   startTimeoutMs: number = DEFAULT_START_TIMEOUT_MS,
+  signal?: AbortSignal,
+  onSpawn?: (pid: number) => void,
 ): Promise<PolicyPackProcess> {
   const startedAt = performance.now();
   const absolutePackDir = path.resolve(packDir);
@@ -145,20 +186,27 @@ export async function startPolicyPack(
   });
   const stderrTail = () => [...stderrLines, stderrPartial].filter((line) => line !== "").join("\n");
 
+  onSpawn?.(child.pid ?? -1);
   // Killing the child if this process goes away keeps no orphan pack listening on a port.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
+  // Stopped before it is ready (its plan was refused): killed at once, not after its start-up.
+  const killOnAbort = () => child.kill("SIGKILL");
+  if (signal?.aborted) killOnAbort();
+  else signal?.addEventListener("abort", killOnAbort, { once: true });
 
   let exitDescription: string | undefined;
   const exitedOnce = new Promise<string>((resolve) => {
-    child.once("exit", (code, signal) => {
-      exitDescription = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    child.once("exit", (code, exitSignal) => {
+      exitDescription = exitSignal ? `was killed by ${exitSignal}` : `exited with code ${code}`;
       process.removeListener("exit", killOnExit);
+      signal?.removeEventListener("abort", killOnAbort);
       resolve(exitDescription);
     });
     child.once("error", (error) => {
       exitDescription = `could not be started: ${error.message}`;
       process.removeListener("exit", killOnExit);
+      signal?.removeEventListener("abort", killOnAbort);
       resolve(exitDescription);
     });
   });

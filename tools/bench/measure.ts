@@ -46,6 +46,8 @@ async function measure(): Promise<{
   if (mode === "sdk-floor") return { resources: await registerBare(stack) };
   // require, not import(): under `--require tsx/cjs` only CommonJS loading compiles TypeScript.
   if (mode === "plan") {
+    // As the plan command validates its config.
+    (require("../plan/input") as typeof import("../plan/input")).validateOnceMode();
     const { planStack } = require("../plan/plan") as typeof import("../plan/plan");
     const plan = await planStack({ stack, stackFile });
     return { resources: plan.result.summary.resourceCount };

@@ -128,7 +128,7 @@ async function planPlatform(args: CliArguments): Promise<StackPlan & { oncall?: 
   // the other core while this process validates the config, loads Pulumi and runs the program.
   // Modules load in that order on purpose.
   const document = readStackInputDocument({ stack: args.stack, stackFile: args.stackFile });
-  const { launchPolicyPack, stopLaunchedPack } = require("./pack-launch") as typeof import("./pack-launch");
+  const { launchPolicyPack } = require("./pack-launch") as typeof import("./pack-launch");
   const started = args.skipPolicy
     ? undefined
     : launchPolicyPack({
@@ -139,10 +139,11 @@ async function planPlatform(args: CliArguments): Promise<StackPlan & { oncall?: 
       });
   let input: StackInput;
   try {
-    const { validateStackInput } = require("./input") as typeof import("./input");
+    const { validateOnceMode, validateStackInput } = require("./input") as typeof import("./input");
+    validateOnceMode();
     input = validateStackInput(document);
   } catch (error) {
-    await stopLaunchedPack(started);
+    await started?.stop();
     throw error;
   }
   const { startPolicyCheck } = require("./policy") as typeof import("./policy");

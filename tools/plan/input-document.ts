@@ -5,6 +5,7 @@ import { readStackDocument, type StackDocument, stackFilePath } from "../../stac
  * A stack's config file read as YAML, not yet validated: all the plan needs to start the policy
  * pack. Free of the schema and the SDKs, which load after the pack's process is spawned.
  */
+
 /** The Pulumi project name (`name` in Pulumi.yaml); part of every URN. */
 export const PROJECT_NAME = "platform";
 

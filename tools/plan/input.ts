@@ -5,8 +5,9 @@ import { PROJECT_NAME, readStackInputDocument, type StackInputDocument } from ".
 export { PROJECT_NAME, readStackInputDocument, type StackInputDocument };
 
 /**
- * Reading a stack's config for a plan. Kept free of Pulumi imports: the CLI validates the config,
- * and starts the policy pack, before it pays for loading the SDKs.
+ * Reading and validating a stack's config for a plan. Kept free of Pulumi imports: the CLI reads
+ * the stack file (input-document.ts), starts the policy pack, then validates the config here, all
+ * before it pays for loading the SDKs.
  */
 
 export interface PlanOptions {
@@ -17,9 +18,14 @@ export interface PlanOptions {
   root?: string;
 }
 
-// A plan validates its config once: zod's generated object parsers (built with `new Function` on
-// first use) cost more to build than they save on one parse (measured: ~30 ms of ~115 ms cold).
-zodConfig({ jitless: true });
+/**
+ * For a process that validates one config and exits (the plan command): zod's generated object
+ * parsers (built with `new Function` on first use) cost more to build than one parse saves
+ * (measured: ~30 ms of ~115 ms cold). A global zod setting, so only entry points call it.
+ */
+export function validateOnceMode(): void {
+  zodConfig({ jitless: true });
+}
 
 /** A stack's validated config, ready to plan. */
 export interface StackInput {

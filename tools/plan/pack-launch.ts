@@ -1,10 +1,5 @@
 import * as path from "node:path";
-import {
-  type PackIdentity,
-  type PolicyPackProcess,
-  packEnvironment,
-  startPolicyPack,
-} from "../analyzer/pack-process";
+import { type LaunchedPack, launchPack, type PackIdentity, packEnvironment } from "../analyzer/pack-process";
 
 /**
  * Starting the policy pack as early as a plan can: the engine's runner takes a second or more to
@@ -41,15 +36,11 @@ export function packSession(
   };
 }
 
-/** Spawns the pack for the stack; its failure is reported when the session opens, not here. */
-export function launchPolicyPack(target: PolicyTarget, root?: string): Promise<PolicyPackProcess> {
+/**
+ * Spawns the pack for the stack; its failure is reported when the session opens, not here. A plan
+ * that stops before (its config refused) calls `stop`, which kills it at once.
+ */
+export function launchPolicyPack(target: PolicyTarget, root?: string): LaunchedPack {
   const session = packSession(target, root);
-  const started = startPolicyPack(session.packDir, packEnvironment(session));
-  started.catch(() => {});
-  return started;
-}
-
-/** Stops a launched pack that will not be used (the config was refused). */
-export async function stopLaunchedPack(started: Promise<PolicyPackProcess> | undefined): Promise<void> {
-  await started?.then((pack) => pack.stop()).catch(() => {});
+  return launchPack(session.packDir, packEnvironment(session));
 }

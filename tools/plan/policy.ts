@@ -4,20 +4,12 @@ import { ExemptionRegisterError, exemptionsInForce, loadExemptions } from "../..
 import { UserInputError } from "../../stacks/config/errors";
 import { INPUT_LIMITS, readInputFile } from "../../stacks/config/input-file";
 import { openPolicyPack, PolicyConfigError, readPolicyPackConfigFile } from "../analyzer";
-import type { PolicyPackProcess } from "../analyzer/pack-process";
-import type { StackInput } from "./input";
+import type { LaunchedPack } from "../analyzer/pack-process";
+import { PROJECT_NAME, type StackInput } from "./input";
 import type { PolicyReport } from "./model";
-import {
-  type PolicyTarget as LaunchTarget,
-  POLICY_PACK_DIR,
-  packSession,
-  stopLaunchedPack,
-} from "./pack-launch";
+import { type PolicyTarget as LaunchTarget, POLICY_PACK_DIR, packSession } from "./pack-launch";
 import type { StackPlan } from "./plan";
 import { PACKAGE_ROOT } from "./project";
-
-/** The Pulumi project name (`name` in Pulumi.yaml), as the engine reports it to the pack. */
-const PROJECT_NAME = "platform";
 
 /** What the engine tells the pack about the stack being previewed, and the stack's tier. */
 export interface PolicyTarget extends LaunchTarget {
@@ -48,13 +40,16 @@ export interface PolicyCheckOptions {
   root?: string;
   /** The day exemptions are checked against; today by default. */
   today?: Date | string;
-  /** The pack's process, launched for this target by `launchPolicyPack` (pack-launch.ts). */
-  started?: Promise<PolicyPackProcess>;
+  /**
+   * The pack's process, launched for this target by `launchPolicyPack` (pack-launch.ts); stopped
+   * here when the policy config or the exemption register is refused.
+   */
+  started?: LaunchedPack;
 }
 
 /**
- * A policy check started before the program runs: the pack process starts (ts-node type-checks it)
- * on the other core while the stack program is planned, and only `analyze` waits for the plan.
+ * A policy check started before the program runs: the pack process starts on the other core while
+ * the stack program is planned, and only `finish` waits for the plan.
  */
 export interface PendingPolicyCheck {
   configFile: string;
@@ -67,7 +62,7 @@ export interface PendingPolicyCheck {
 /**
  * Starts the real policy pack as `pulumi preview --policy-pack policies --policy-pack-config <file>`
  * would. User mistakes in the policy config or the exemption register throw a UserInputError
- * here, before anything is started.
+ * here, before the pack is started (or, when `started` was launched earlier, after killing it).
  */
 export function startPolicyCheck(
   input: StackInput | PolicyTarget,
@@ -95,7 +90,7 @@ export function startPolicyCheck(
     exemptions = readExemptions(target.stack, options.today ?? new Date(), inRoot(EXEMPTIONS_FILE));
     userMistakes(() => readPolicyPackConfigFile(configFile));
   } catch (error) {
-    void stopLaunchedPack(options.started);
+    void options.started?.stop();
     throw error;
   }
   const session = openPolicyPack({ ...packSession(target, root), started: options.started });

@@ -117,8 +117,6 @@ export interface PolicyPackSession {
   readonly packVersion: string;
   readonly startMs: number;
   run(options: PolicyRunOptions): Promise<PolicyRunResult>;
-  /** An analysis fed resource by resource while the program runs (see ResourceStream). */
-  stream(options: Omit<PolicyRunOptions, "resources">): ResourceStream;
   /** Kills the pack. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -171,6 +169,24 @@ export function readPolicyPackConfigFile(file: string): PolicyPackConfig | undef
     ]);
   }
   return parsePolicyPackConfig(text, file);
+}
+
+/** Runs `work` over the items with at most `limit` promises in flight; results keep item order. */
+async function mapBounded<Item, Result>(
+  items: readonly Item[],
+  limit: number,
+  work: (item: Item, index: number) => Promise<Result>,
+): Promise<Result[]> {
+  const results = new Array<Result>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }
 
 function rpcDetails(error: unknown): string {
@@ -311,7 +327,6 @@ export async function openPolicyPack(options: PolicyPackSessionOptions): Promise
       await closeAll();
     },
     run: (runOptions) => analyze({ handles, info, packVersion, startMs }, runOptions),
-    stream: (streamOptions) => streamAnalysis({ handles, info, packVersion, startMs }, streamOptions),
   };
 }
 
@@ -370,77 +385,24 @@ async function configurePack(
   return policies;
 }
 
-/**
- * An analysis fed resource by resource, in registration order, as the engine calls Analyze while
- * the program still runs; `finish` waits for them and sends analyzeStack over the whole list.
- */
-export interface ResourceStream {
-  /** Sends this resource's analyze call as soon as the pack is configured (in order, bounded). */
-  add(resource: PlannedResource): void;
-  /**
-   * Analyzes what was not added yet (every resource, when nothing was), then analyzeStack over all
-   * of them in registration order.
-   */
-  finish(resources: readonly PlannedResource[]): Promise<PolicyRunResult>;
-}
-
 async function analyze(session: SessionState, options: PolicyRunOptions): Promise<PolicyRunResult> {
-  const stream = streamAnalysis(session, options);
-  return stream.finish(options.resources);
-}
-
-/** A bounded queue: at most `limit` tasks run at once, started in the order they were queued. */
-function boundedQueue(limit: number): <Result>(task: () => Promise<Result>) => Promise<Result> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  const release = () => {
-    running--;
-    waiting.shift()?.();
-  };
-  return (task) =>
-    new Promise((resolve, reject) => {
-      const start = () => {
-        running++;
-        task().then(resolve, reject).finally(release);
-      };
-      if (running < limit) start();
-      else waiting.push(start);
-    });
-}
-
-/** Turns the pack's diagnostics into violations, with the levels and severities in force. */
-function violationOf(policies: AnalyzerPolicyInfo[]) {
-  const severityOf = new Map(policies.map((policy) => [policy.name, policy.severity] as const));
-  return {
-    severityOf,
-    toViolation: (diagnostic: Diagnostic, urn: string): PolicyViolation => ({
-      policyName: diagnostic.policyName,
-      // The engine reports a violation at remediate level as mandatory.
-      enforcementLevel:
-        diagnostic.enforcementLevel === "remediate" ? "mandatory" : diagnostic.enforcementLevel,
-      // A diagnostic without a severity takes its policy's (getPolicySeverity).
-      severity: diagnostic.severity || severityOf.get(diagnostic.policyName) || ("" as Severity),
-      urn,
-      message: diagnostic.message.trimEnd(),
-    }),
-  };
-}
-
-function streamAnalysis(
-  session: SessionState,
-  options: Pick<PolicyRunOptions, "configFile" | "concurrency">,
-): ResourceStream {
   const { handles, info } = session;
-  const configured = configurePack(session, options.configFile).then((policies) => ({
-    policies,
-    ...violationOf(policies),
-    // Remediate is a no-op unless some policy runs at that level; skipping it then saves a round trip.
-    remediating: policies.some((policy) => policy.enforcementLevel === "remediate"),
-  }));
-  // Failures surface in finish(); until then nobody may be awaiting them.
-  configured.catch(() => {});
-  const queue = boundedQueue(options.concurrency ?? defaultConcurrency);
-  const byUrn = new Map<string, PlannedResource>();
+  const policies = await configurePack(session, options.configFile);
+
+  const severityOf = new Map(policies.map((policy) => [policy.name, policy.severity] as const));
+  const toViolation = (diagnostic: Diagnostic, urn: string): PolicyViolation => ({
+    policyName: diagnostic.policyName,
+    // The engine reports a violation at remediate level as mandatory.
+    enforcementLevel: diagnostic.enforcementLevel === "remediate" ? "mandatory" : diagnostic.enforcementLevel,
+    // A diagnostic without a severity takes its policy's (getPolicySeverity).
+    severity: diagnostic.severity || severityOf.get(diagnostic.policyName) || ("" as Severity),
+    urn,
+    message: diagnostic.message.trimEnd(),
+  });
+
+  const byUrn = new Map(options.resources.map((resource) => [resource.urn, resource] as const));
+  // Remediate is a no-op unless some policy runs at that level; skipping it then saves a round trip.
+  const remediating = policies.some((policy) => policy.enforcementLevel === "remediate");
   // Properties travel as encoded Struct bytes (wire.ts): built once per resource, reused by analyzeStack.
   const finalProperties = new Map<string, Buffer>();
   const providers = new Map<string, Buffer | undefined>();
@@ -457,100 +419,72 @@ function streamAnalysis(
     }
     return providers.get(urn);
   };
-  type Configured = Awaited<typeof configured>;
-  const analyzeOne = async (
-    resource: PlannedResource,
-    index: number,
-    { severityOf, toViolation, remediating }: Configured,
-  ): Promise<PolicyViolation[]> => {
-    // Resources are dealt round-robin over the pack processes.
-    const { rpc, client } = handles[index % handles.length]!;
-    const violations: PolicyViolation[] = [];
-    const inputs = engineProperties(resource);
-    let properties = encodeStruct(inputs);
-    if (remediating) {
-      const response = await rpc(
-        `to remediate ${resource.urn}`,
-        client.remediate(analyzeRequest(resource, byUrn, toStruct(inputs))),
-      );
-      for (const remediation of decodeRemediations(response)) {
-        if (remediation.diagnostic !== "") {
-          violations.push({
-            policyName: remediation.policyName,
-            enforcementLevel: "advisory",
-            severity: severityOf.get(remediation.policyName) ?? "",
-            urn: resource.urn,
-            message: remediation.diagnostic.trimEnd(),
-          });
-        } else if (remediation.properties) {
-          properties = encodeStruct(remediation.properties);
+
+  const analyzeStartedAt = performance.now();
+  const perResource = await mapBounded(
+    options.resources,
+    options.concurrency ?? defaultConcurrency,
+    async (resource, index) => {
+      // Resources are dealt round-robin over the pack processes.
+      const { rpc, client } = handles[index % handles.length]!;
+      const violations: PolicyViolation[] = [];
+      const inputs = engineProperties(resource);
+      let properties = encodeStruct(inputs);
+      if (remediating) {
+        const response = await rpc(
+          `to remediate ${resource.urn}`,
+          client.remediate(analyzeRequest(resource, byUrn, toStruct(inputs))),
+        );
+        for (const remediation of decodeRemediations(response)) {
+          if (remediation.diagnostic !== "") {
+            violations.push({
+              policyName: remediation.policyName,
+              enforcementLevel: "advisory",
+              severity: severityOf.get(remediation.policyName) ?? "",
+              urn: resource.urn,
+              message: remediation.diagnostic.trimEnd(),
+            });
+          } else if (remediation.properties) {
+            properties = encodeStruct(remediation.properties);
+          }
         }
       }
-    }
-    finalProperties.set(resource.urn, properties);
-    const diagnostics = await rpc(
-      `to analyze ${resource.urn}`,
-      client.analyzeEncoded(encodeAnalyzeRequest(resource, properties, providerOf(resource))),
-    );
-    // The engine reports per-resource diagnostics at the analyzed resource's URN, whatever they say.
-    for (const diagnostic of diagnostics) violations.push(toViolation(diagnostic, resource.urn));
-    return violations;
-  };
+      finalProperties.set(resource.urn, properties);
+      const diagnostics = await rpc(
+        `to analyze ${resource.urn}`,
+        client.analyzeEncoded(encodeAnalyzeRequest(resource, properties, providerOf(resource))),
+      );
+      // The engine reports per-resource diagnostics at the analyzed resource's URN, whatever they say.
+      for (const diagnostic of diagnostics) violations.push(toViolation(diagnostic, resource.urn));
+      return violations;
+    },
+  );
+  const analyzeMs = performance.now() - analyzeStartedAt;
 
-  const perResource: Promise<PolicyViolation[]>[] = [];
-  const streamed: string[] = [];
-  let firstAddedAt: number | undefined;
-  const add = (resource: PlannedResource) => {
-    firstAddedAt ??= performance.now();
-    streamed.push(resource.urn);
-    byUrn.set(resource.urn, resource);
-    const index = perResource.length;
-    const pending = configured.then((judged) => queue(() => analyzeOne(resource, index, judged)));
-    pending.catch(() => {});
-    perResource.push(pending);
-  };
+  const stackStartedAt = performance.now();
+  const stackViolations: PolicyViolation[] = [];
+  const stackDiagnostics = await handles[0]!.rpc(
+    "analyzeStack",
+    unlessUnimplemented(
+      handles[0]!.client.analyzeStackEncoded(
+        encodeAnalyzeStackRequest(
+          options.resources,
+          (resource) => finalProperties.get(resource.urn) ?? encodeStruct(engineProperties(resource)),
+          providerOf,
+        ),
+      ),
+    ),
+  );
+  for (const diagnostic of stackDiagnostics ?? []) {
+    stackViolations.push(toViolation(diagnostic, diagnostic.urn));
+  }
+  const analyzeStackMs = performance.now() - stackStartedAt;
 
   return {
-    add,
-    async finish(resources) {
-      const { policies, toViolation } = await configured;
-      streamed.forEach((urn, index) => {
-        if (resources[index]?.urn !== urn)
-          throw new Error(
-            `analysis: resource ${index} was streamed as ${urn}, finished as ${resources[index]?.urn}`,
-          );
-      });
-      // Whatever was not streamed (all of it, for a one-shot run) is analyzed now, in order.
-      for (const resource of resources.slice(perResource.length)) add(resource);
-      const analyzed = await Promise.all(perResource);
-      const analyzeMs = performance.now() - (firstAddedAt ?? performance.now());
-
-      const stackStartedAt = performance.now();
-      const stackViolations: PolicyViolation[] = [];
-      const stackDiagnostics = await handles[0]!.rpc(
-        "analyzeStack",
-        unlessUnimplemented(
-          handles[0]!.client.analyzeStackEncoded(
-            encodeAnalyzeStackRequest(
-              resources,
-              (resource) => finalProperties.get(resource.urn) ?? encodeStruct(engineProperties(resource)),
-              providerOf,
-            ),
-          ),
-        ),
-      );
-      for (const diagnostic of stackDiagnostics ?? []) {
-        stackViolations.push(toViolation(diagnostic, diagnostic.urn));
-      }
-      const analyzeStackMs = performance.now() - stackStartedAt;
-
-      return {
-        pack: { name: info.name, version: session.packVersion },
-        violations: [...analyzed.flat(), ...stackViolations],
-        exemptions: [],
-        policies,
-        timings: { startMs: session.startMs, analyzeMs, analyzeStackMs },
-      };
-    },
+    pack: { name: info.name, version: session.packVersion },
+    violations: [...perResource.flat(), ...stackViolations],
+    exemptions: [],
+    policies,
+    timings: { startMs: session.startMs, analyzeMs, analyzeStackMs },
   };
 }

@@ -67,7 +67,7 @@ export interface PolicyPackSessionOptions {
   configSecretKeys?: string[];
   /** Stack tags, readable by policies as `args.stackTags`. */
   stackTags?: Record<string, string>;
-  /** How long the pack may take to print its port (ts-node type-checks the pack first). */
+  /** How long the pack may take to print its port (the runner loads the SDKs first). */
   startTimeoutMs?: number;
   /**
    * The pack's process, already spawned by `launchPack` with this session's environment
@@ -97,7 +97,7 @@ export interface PolicyRunOptions {
 export type RunPolicyPackOptions = PolicyPackSessionOptions & PolicyRunOptions;
 
 export interface PolicyRunTimings {
-  /** Spawn until the port is printed (ts-node compiles and type-checks the pack meanwhile). */
+  /** Spawn until the port is printed (the runner loads typescript, ts-node and the SDKs meanwhile). */
   startMs: number;
   /** All remediate/analyze calls. */
   analyzeMs: number;

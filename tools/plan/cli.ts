@@ -170,12 +170,23 @@ async function planTeamProject(
   const { loadProjectInput, readStackOutputsFiles, tierFor } =
     require("./project") as typeof import("./project");
   const input = loadProjectInput({ stack: args.stack, stackFile: args.stackFile });
-  const planned = readStackOutputsFiles(args.stackOutputs);
-  const tier = tierFor(args.stack, args.tier, planned);
-  const { startPolicyCheck, SHIPPED_PACK_ROOT } = require("./policy") as typeof import("./policy");
-  const policy = args.skipPolicy
-    ? undefined
-    : startPolicyCheck({ ...input, tier }, { configFile: args.policyConfig, root: SHIPPED_PACK_ROOT });
+  // As for the platform's stacks: the shipped pack starts as soon as the stack's config is read.
+  const { launchPolicyPack } = require("./pack-launch") as typeof import("./pack-launch");
+  const { PACKAGE_ROOT } = require("./package-root") as typeof import("./package-root");
+  const started = args.skipPolicy ? undefined : launchPolicyPack(input, PACKAGE_ROOT);
+  let policy: ReturnType<typeof import("./policy")["startPolicyCheck"]> | undefined;
+  let planned: ReturnType<typeof readStackOutputsFiles>;
+  try {
+    planned = readStackOutputsFiles(args.stackOutputs);
+    const tier = tierFor(args.stack, args.tier, planned);
+    const { startPolicyCheck } = require("./policy") as typeof import("./policy");
+    policy =
+      started &&
+      startPolicyCheck({ ...input, tier }, { configFile: args.policyConfig, root: PACKAGE_ROOT, started });
+  } catch (error) {
+    await started?.stop();
+    throw error;
+  }
   const { planProject } = require("./project-plan") as typeof import("./project-plan");
   let result: StackPlan["result"];
   try {

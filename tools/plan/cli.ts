@@ -4,7 +4,6 @@ import { dirname, resolve } from "node:path";
 import { UserInputError } from "../../stacks/config/errors";
 import type { OncallConfig } from "../../stacks/config/oncall";
 import { parseFlags, stackNameProblem, userInputExitCode, writeOutputFile } from "../cli/args";
-import type { StackInput } from "./input";
 import { PROJECT_NAME, readStackInputDocument } from "./input-document";
 import type { StackPlan } from "./plan";
 
@@ -128,7 +127,7 @@ async function planPlatform(args: CliArguments): Promise<StackPlan & { oncall?: 
   // the other core while this process validates the config, loads Pulumi and runs the program.
   // Modules load in that order on purpose.
   const document = readStackInputDocument({ stack: args.stack, stackFile: args.stackFile });
-  const { launchPolicyPack } = require("./pack-launch") as typeof import("./pack-launch");
+  const { launchPolicyPack, stopPackOnError } = require("./pack-launch") as typeof import("./pack-launch");
   const started = args.skipPolicy
     ? undefined
     : launchPolicyPack({
@@ -137,15 +136,12 @@ async function planPlatform(args: CliArguments): Promise<StackPlan & { oncall?: 
         engineConfig: document.document.engineConfig,
         secretKeys: document.document.secretKeys,
       });
-  let input: StackInput;
-  try {
+  const input = await stopPackOnError(started, () => {
     const { validateOnceMode, validateStackInput } = require("./input") as typeof import("./input");
     validateOnceMode();
-    input = validateStackInput(document);
-  } catch (error) {
-    await started?.stop();
-    throw error;
-  }
+    return validateStackInput(document);
+  });
+  // From here the policy check owns the pack (it stops it if the policy config is refused).
   const { startPolicyCheck } = require("./policy") as typeof import("./policy");
   const policy = started && startPolicyCheck(input, { configFile: args.policyConfig, started });
   const { planStackInput } = require("./plan") as typeof import("./plan");
@@ -171,22 +167,18 @@ async function planTeamProject(
     require("./project") as typeof import("./project");
   const input = loadProjectInput({ stack: args.stack, stackFile: args.stackFile });
   // As for the platform's stacks: the shipped pack starts as soon as the stack's config is read.
-  const { launchPolicyPack } = require("./pack-launch") as typeof import("./pack-launch");
+  const { launchPolicyPack, stopPackOnError } = require("./pack-launch") as typeof import("./pack-launch");
   const { PACKAGE_ROOT } = require("./package-root") as typeof import("./package-root");
   const started = args.skipPolicy ? undefined : launchPolicyPack(input, PACKAGE_ROOT);
-  let policy: ReturnType<typeof import("./policy")["startPolicyCheck"]> | undefined;
-  let planned: ReturnType<typeof readStackOutputsFiles>;
-  try {
-    planned = readStackOutputsFiles(args.stackOutputs);
-    const tier = tierFor(args.stack, args.tier, planned);
-    const { startPolicyCheck } = require("./policy") as typeof import("./policy");
-    policy =
-      started &&
-      startPolicyCheck({ ...input, tier }, { configFile: args.policyConfig, root: PACKAGE_ROOT, started });
-  } catch (error) {
-    await started?.stop();
-    throw error;
-  }
+  const { planned, tier } = await stopPackOnError(started, () => {
+    const planned = readStackOutputsFiles(args.stackOutputs);
+    return { planned, tier: tierFor(args.stack, args.tier, planned) };
+  });
+  // From here the policy check owns the pack (it stops it if the policy config is refused).
+  const { startPolicyCheck } = require("./policy") as typeof import("./policy");
+  const policy =
+    started &&
+    startPolicyCheck({ ...input, tier }, { configFile: args.policyConfig, root: PACKAGE_ROOT, started });
   const { planProject } = require("./project-plan") as typeof import("./project-plan");
   let result: StackPlan["result"];
   try {

@@ -44,3 +44,16 @@ export function launchPolicyPack(target: PolicyTarget, root?: string): LaunchedP
   const session = packSession(target, root);
   return launchPack(session.packDir, packEnvironment(session));
 }
+
+/**
+ * The steps between launching the pack and handing it to its policy check (validating the config,
+ * reading planned outputs): when one refuses its input, the pack is killed before the error goes on.
+ */
+export async function stopPackOnError<T>(started: LaunchedPack | undefined, steps: () => T): Promise<T> {
+  try {
+    return steps();
+  } catch (error) {
+    await started?.stop();
+    throw error;
+  }
+}

@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
+import { SEVERITIES, type Severity } from "./severities";
 
 /**
  * The `platform:oncall` key of a stack: the operating model as data. Severities, areas and their
@@ -9,7 +10,8 @@ import { z } from "zod";
  * value set with `pulumi config set --secret --path 'oncallSecrets.<name>'`.
  */
 
-export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
+export { SEVERITIES, type Severity };
+
 export const WEEKDAYS = [
   "monday",
   "tuesday",
@@ -273,7 +275,6 @@ export type Receiver = OncallConfig["receivers"][number];
 export type Rotation = OncallConfig["rotations"][number];
 export type EscalationPolicy = OncallConfig["escalationPolicies"][number];
 export type Target = EscalationPolicy["levels"][number]["targets"][number];
-export type Severity = (typeof SEVERITIES)[number];
 
 /** The instant "now" for validating overrides; tests pin it with `withValidationTime`. */
 let validationTime: (() => Date) | undefined;

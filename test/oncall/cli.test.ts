@@ -174,6 +174,20 @@ describe("npm run oncall", () => {
       ["check", "--stack", "qa"],
       "stacks/Pulumi.qa.yaml: (file): expected a readable stack config file (a regular file of at most 1 MiB), found no such file",
     ],
+    // The command line is judged before the stack is read: qa has no stack file.
+    [
+      ["who", "--stack", "qa", "--area", "billing", "--severity", "P1"],
+      'command line: --severity: expected one of SEV1, SEV2, SEV3, SEV4, found "P1"',
+    ],
+    [
+      ["check", "--stack", "qa", "--now", "tomorrow"],
+      'command line: --now: expected an ISO 8601 instant with an offset, like 2026-11-28T03:00:00Z, found "tomorrow"',
+    ],
+    [["alertmanager", "--stack", "qa"], "command line: --out: expected a file to write, found nothing"],
+    [
+      ["doc", "--stack", "qa", "--start", "2026-13-01"],
+      'command line: --start: expected a date YYYY-MM-DD, found "2026-13-01"',
+    ],
   ])("exits 2 on bad input: %j", async (args, message) => {
     const run = await oncall(...args);
     expect(run.code).toBe(2);

@@ -1,13 +1,13 @@
 import * as path from "node:path";
-import { DateTime } from "luxon";
-import { renderAlertmanager } from "../../components/oncall/alertmanager";
-import { checkModel, formatGaps } from "../../components/oncall/checks";
-import { renderIncidentTemplate, renderOncallDocument } from "../../components/oncall/document";
-import { type WhoResult, whoIsNotified } from "../../components/oncall/simulate";
+import type { WhoResult } from "../../components/oncall/simulate";
 import { UserInputError } from "../../stacks/config/errors";
-import { readStackFile, stackFilePath } from "../../stacks/config/load";
-import { type OncallConfig, SEVERITIES, type Severity } from "../../stacks/config/oncall";
+import type { OncallConfig } from "../../stacks/config/oncall";
+import { SEVERITIES, type Severity } from "../../stacks/config/severities";
 import { parseFlags, stackNameProblem, userInputExitCode, writeOutputFile } from "../cli/args";
+
+// The stack's config (YAML, zod, luxon) and the renderers load only once the command line is
+// accepted: a mistyped flag is answered at once, before the stack file is read.
+const luxon = () => require("luxon") as typeof import("luxon");
 
 const USAGE = `usage: npm run oncall -- <command> --stack <name> [options]
 
@@ -39,7 +39,7 @@ export interface OncallIo {
 }
 
 function parseInstant(flag: string, value: string): Date {
-  const parsed = DateTime.fromISO(value, { setZone: true });
+  const parsed = luxon().DateTime.fromISO(value, { setZone: true });
   if (!/(Z|[+-]\d{2}:?\d{2})$/.test(value) || !parsed.isValid) {
     throw new UserInputError([
       `command line: --${flag}: expected an ISO 8601 instant with an offset, like 2026-11-28T03:00:00Z, found ${JSON.stringify(value)}`,
@@ -48,8 +48,18 @@ function parseInstant(flag: string, value: string): Date {
   return parsed.toJSDate();
 }
 
+/** `--start` (or the model's documentStart): a calendar date. */
+function dateProblem(start: string): void {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || !luxon().DateTime.fromISO(start).isValid)
+    throw new UserInputError([
+      `command line: --start: expected a date YYYY-MM-DD, found ${JSON.stringify(start)}`,
+    ]);
+}
+
 /** Reads a stack's on-call model; a missing model or any config mistake is a UserInputError. */
 export function loadOncall(stack: string, stackFile?: string): { model: OncallConfig; file: string } {
+  const { readStackFile, stackFilePath } =
+    require("../../stacks/config/load") as typeof import("../../stacks/config/load");
   const file = stackFile ?? stackFilePath(stack);
   const { config } = readStackFile(file);
   if (!config.oncall) {
@@ -119,22 +129,31 @@ export async function main(
           `command line: --${flag}: expected no such option for ${command}, found --${flag}`,
         ]);
     }
+    // What the command line alone can get wrong is refused before the stack is read.
+    const severity = values.severity as string | undefined;
+    if (command === "who" && (!severity || !(SEVERITIES as readonly string[]).includes(severity)))
+      throw new UserInputError([
+        `command line: --severity: expected one of ${SEVERITIES.join(", ")}, found ${severity === undefined ? "nothing" : JSON.stringify(severity)}`,
+      ]);
+    const at = values.at ? parseInstant("at", values.at as string) : undefined;
+    const now = values.now ? parseInstant("now", values.now as string) : undefined;
+    const out = values.out as string | undefined;
+    if (command === "alertmanager" && !out)
+      throw new UserInputError(["command line: --out: expected a file to write, found nothing"]);
+    const startFlag = values.start as string | undefined;
+    if (startFlag !== undefined) dateProblem(startFlag);
     const { model, file } = loadOncall(stack as string, values["stack-file"] as string | undefined);
     switch (command as Command) {
       case "who": {
         const area = values.area as string | undefined;
-        const severity = values.severity as string | undefined;
         const areas = model.areas.map((a) => a.name);
         if (!area || !areas.includes(area))
           throw new UserInputError([
             `command line: --area: expected one of the areas of ${file} (${areas.join(", ")}), found ${area === undefined ? "nothing" : JSON.stringify(area)}`,
           ]);
-        if (!severity || !(SEVERITIES as readonly string[]).includes(severity))
-          throw new UserInputError([
-            `command line: --severity: expected one of ${SEVERITIES.join(", ")}, found ${severity === undefined ? "nothing" : JSON.stringify(severity)}`,
-          ]);
-        const at = values.at ? parseInstant("at", values.at as string) : io.now();
-        const result = whoIsNotified(model, area, severity as Severity, at);
+        const { whoIsNotified } =
+          require("../../components/oncall/simulate") as typeof import("../../components/oncall/simulate");
+        const result = whoIsNotified(model, area, severity as Severity, at ?? io.now());
         if (values.json) {
           const { area: a, severity: s, at: when, notifications } = result;
           io.out(JSON.stringify({ area: a, severity: s, at: when, notifications }, null, 2));
@@ -142,24 +161,24 @@ export async function main(
         return 0;
       }
       case "check": {
-        const now = values.now ? parseInstant("now", values.now as string) : io.now();
-        const gaps = checkModel(model, now);
+        const { checkModel, formatGaps } =
+          require("../../components/oncall/checks") as typeof import("../../components/oncall/checks");
+        const gaps = checkModel(model, now ?? io.now());
         io.out(formatGaps(gaps));
         return gaps.length > 0 ? 1 : 0;
       }
       case "alertmanager": {
-        const out = values.out as string | undefined;
-        if (!out) throw new UserInputError(["command line: --out: expected a file to write, found nothing"]);
-        writeOutputFile(out, renderAlertmanager(model, stack as string));
+        const { renderAlertmanager } =
+          require("../../components/oncall/alertmanager") as typeof import("../../components/oncall/alertmanager");
+        writeOutputFile(out as string, renderAlertmanager(model, stack as string));
         io.out(`wrote ${out}`);
         return 0;
       }
       case "doc": {
-        const start = (values.start as string | undefined) ?? model.documentStart;
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || !DateTime.fromISO(start).isValid)
-          throw new UserInputError([
-            `command line: --start: expected a date YYYY-MM-DD, found ${JSON.stringify(start)}`,
-          ]);
+        const start = startFlag ?? model.documentStart;
+        dateProblem(start);
+        const { renderIncidentTemplate, renderOncallDocument } =
+          require("../../components/oncall/document") as typeof import("../../components/oncall/document");
         const dir = (values["out-dir"] as string | undefined) ?? "docs/oncall";
         const document = path.join(dir, `${stack}.md`);
         const template = path.join(dir, `${stack}-incident-template.md`);

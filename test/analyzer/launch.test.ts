@@ -13,27 +13,10 @@ import { launchPack, packEnvironment } from "../../tools/analyzer/pack-process";
 import { loadStackInput } from "../../tools/plan/input";
 import { launchPolicyPack } from "../../tools/plan/pack-launch";
 import { startPolicyCheck } from "../../tools/plan/policy";
+import { alive, gone } from "../helpers/process";
 
 const fixturePack = path.join(__dirname, "../fixtures/analyzer-pack");
 const identity = { stack: "dev", project: "shop", dryRun: true, stackConfig: { "shop:tier": "dev" } };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Waits (at most 10 s) for a killed process to be gone; its exit is asynchronous. */
-async function gone(pid: number): Promise<boolean> {
-  for (let waited = 0; waited < 10_000; waited += 50) {
-    if (!alive(pid)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
-}
 
 describe("a launched policy pack", () => {
   it("is killed by stop() before it has printed its port, and its start then fails as stopped", async () => {

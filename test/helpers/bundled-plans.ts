@@ -1,6 +1,7 @@
-import { loadStackInput } from "../../tools/plan/input";
+import { loadStackInput, PROJECT_NAME } from "../../tools/plan/input";
 import type { OutputMode } from "../../tools/plan/mock-outputs";
 import type { PlanResult } from "../../tools/plan/model";
+import { launchPolicyPack } from "../../tools/plan/pack-launch";
 import { planStack } from "../../tools/plan/plan";
 import { startPolicyCheck } from "../../tools/plan/policy";
 
@@ -22,33 +23,35 @@ export function bundledPlan(stack: string, outputs: OutputMode = "preview"): Pro
   return plan;
 }
 
-const checked = new Map<string, Promise<PlanResult>>();
-
 /**
- * A bundled stack's plan with its policy report, as `npm run plan` makes it: the real pack over the
- * Analyzer protocol, exemptions judged on `today`.
+ * A bundled stack's plans, one per output mode, with their policy reports, as `npm run plan` makes
+ * them: the real pack over the Analyzer protocol, exemptions judged on `today`. One pack process
+ * analyzes every mode of a stack: its environment (stack, project, config, dry run) is the stack's,
+ * the same for each mode, and the pack keeps no state from one analysis to the next.
  */
-export function bundledPlanWithPolicy(
+export async function bundledPlansWithPolicy(
   stack: string,
-  outputs: OutputMode,
+  modes: readonly OutputMode[],
   today: string,
-): Promise<PlanResult> {
-  const key = `${stack}/${outputs}/${today}`;
-  let plan = checked.get(key);
-  if (!plan) {
-    plan = (async () => {
-      const policy = startPolicyCheck(loadStackInput({ stack }), { today });
-      try {
-        const result = await bundledPlan(stack, outputs);
-        return deepFreeze({ ...result, policy: await policy.finish({ result }) });
-      } catch (error) {
-        await policy.cancel();
-        throw error;
-      }
-    })();
-    checked.set(key, plan);
+): Promise<{ plans: Map<OutputMode, PlanResult>; packPid: number }> {
+  const input = loadStackInput({ stack });
+  const started = launchPolicyPack({
+    stack,
+    project: PROJECT_NAME,
+    engineConfig: input.loaded.engineConfig,
+    secretKeys: input.loaded.secretKeys,
+  });
+  const policy = startPolicyCheck(input, { today, started });
+  try {
+    const plans = new Map<OutputMode, PlanResult>();
+    for (const outputs of modes) {
+      const result = await bundledPlan(stack, outputs);
+      plans.set(outputs, deepFreeze({ ...result, policy: await policy.analyze({ result }) }));
+    }
+    return { plans, packPid: started.pid };
+  } finally {
+    await policy.cancel();
   }
-  return plan;
 }
 
 function deepFreeze<T>(value: T): T {

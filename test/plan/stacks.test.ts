@@ -12,7 +12,8 @@ import type { OutputMode } from "../../tools/plan/mock-outputs";
 import type { PlannedResource, PlanResult } from "../../tools/plan/model";
 import { STATEFUL_TYPES } from "../../tools/plan/risk";
 import { UNKNOWN_VALUE, unknownPaths } from "../../tools/plan/unknown-values";
-import { bundledPlanWithPolicy } from "../helpers/bundled-plans";
+import { bundledPlansWithPolicy } from "../helpers/bundled-plans";
+import { gone } from "../helpers/process";
 import { REFRESH_COMMAND, removalMessage, SNAPSHOT_DIR, unaliasedRemovals } from "./urn-snapshot";
 
 /** The bundled stacks: every stack file in stacks/, whatever it is called. */
@@ -24,13 +25,22 @@ const MODES: OutputMode[] = ["preview", "known"];
 /** Exemptions are judged on a pinned day, so the test does not change with the date. */
 const TODAY = "2026-12-01";
 const plans = new Map<string, PlanResult>();
+/** The pack process that analyzed both modes of each stack. */
+const packPids = new Map<string, number>();
 
 beforeAll(async () => {
   for (const stack of STACKS) {
-    for (const outputs of MODES)
-      plans.set(`${stack}/${outputs}`, await bundledPlanWithPolicy(stack, outputs, TODAY));
+    const checked = await bundledPlansWithPolicy(stack, MODES, TODAY);
+    for (const [outputs, plan] of checked.plans) plans.set(`${stack}/${outputs}`, plan);
+    packPids.set(stack, checked.packPid);
   }
 }, 600_000);
+
+it("analyzes both output modes of a stack with one pack process, stopped once both are analyzed", async () => {
+  const pids = STACKS.map((stack) => packPids.get(stack)!);
+  expect(new Set(pids).size).toBe(STACKS.length);
+  for (const pid of pids) expect(await gone(pid)).toBe(true);
+});
 
 const ENVIRONMENT = "platform:environment:GcpEnvironment";
 

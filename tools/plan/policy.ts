@@ -55,7 +55,12 @@ export interface PendingPolicyCheck {
   configFile: string;
   /** Analyzes the planned resources and lists the exemptions in force; closes the pack. */
   finish(plan: Pick<StackPlan, "result">): Promise<PolicyReport>;
-  /** Closes the pack without analyzing (the plan failed). */
+  /**
+   * Analyzes the planned resources and keeps the pack open, for another plan of the same stack
+   * (the pack's environment is the stack's, whatever the output mode); `cancel` closes it.
+   */
+  analyze(plan: Pick<StackPlan, "result">): Promise<PolicyReport>;
+  /** Closes the pack without analyzing (the plan failed), or after `analyze`. */
   cancel(): Promise<void>;
 }
 
@@ -96,24 +101,29 @@ export function startPolicyCheck(
   const session = openPolicyPack({ ...packSession(target, root), started: options.started });
   // The plan may fail before anyone awaits the session: keep its failure from going unhandled.
   session.catch(() => {});
+  const analyze = async (plan: Pick<StackPlan, "result">): Promise<PolicyReport> => {
+    const pack = await session;
+    const report = await userMistakes(() => pack.run({ configFile, resources: plan.result.resources }));
+    return {
+      pack: { name: report.pack.name, version: report.pack.version },
+      violations: report.violations,
+      exemptions,
+    };
+  };
+  const cancel = async () => {
+    await session.then((pack) => pack.close()).catch(() => {});
+  };
   return {
     configFile,
+    analyze,
     async finish(plan) {
-      const pack = await session;
       try {
-        const report = await userMistakes(() => pack.run({ configFile, resources: plan.result.resources }));
-        return {
-          pack: { name: report.pack.name, version: report.pack.version },
-          violations: report.violations,
-          exemptions,
-        };
+        return await analyze(plan);
       } finally {
-        await pack.close();
+        await cancel();
       }
     },
-    async cancel() {
-      await session.then((pack) => pack.close()).catch(() => {});
-    },
+    cancel,
   };
 }
 

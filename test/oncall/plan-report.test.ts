@@ -14,9 +14,11 @@ describe("npm run plan reports the on-call check beside the policy report", () =
     model.escalationPolicies[0].levels[1].channel = "slack-platform";
     const file = path.join(dir, "Pulumi.gap.yaml");
     writeFileSync(file, stackFileText(model));
-    const run = await runPlan("--stack", "gap", "--stack-file", file, "--skip-policy");
+    // With the pack: the check runs while the pack analyzes the plan, and is printed after its report.
+    const run = await runPlan("--stack", "gap", "--stack-file", file);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
+    expect(run.stdout).toContain("Policy pack platform-policies@0.1.0:");
     expect(run.stdout.trimEnd().split("\n").slice(-2)).toEqual([
       "on-call check: 1 gap",
       "  chat-only-escalation: escalation policy platform-page: its last level notifies through slack-platform (slack), which reaches no person directly",

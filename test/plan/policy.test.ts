@@ -33,6 +33,8 @@ describe("policy report in the offline plan", () => {
     expect(report.policy?.pack).toEqual({ name: "platform-policies", version: "0.1.0" });
     expect(report.policy?.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
     expect(report.policy?.exemptions).toEqual([]);
+    // The on-call check runs while the pack analyzes; its report still closes the output.
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("on-call check: no gaps");
   });
 
   it("fails a broken prod stack with mandatory violations at the right resources (exit 1)", async () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { accessSync, constants } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type { Gap } from "../../components/oncall/checks";
 import { UserInputError } from "../../stacks/config/errors";
 import type { OncallConfig } from "../../stacks/config/oncall";
 import { parseFlags, stackNameProblem, userInputExitCode, writeOutputFile } from "../cli/args";
@@ -97,7 +98,8 @@ export async function main(argv: string[]): Promise<number> {
     const { renderPlanMarkdown } = require("../plan-summary") as typeof import("../plan-summary");
     console.log(renderPlanText(plan.result));
     // The on-call model's gaps (npm run oncall -- check), reported beside the policy report.
-    const oncallGaps = plan.oncall ? checkOncall(plan.oncall) : undefined;
+    if (plan.oncallGaps) console.log(`\n${formatOncallGaps(plan.oncallGaps)}`);
+    const oncallGaps = plan.oncallGaps?.length;
     if (args.json) writeOutputFile(args.json, `${JSON.stringify(plan.result, null, 2)}\n`);
     if (args.markdown) writeOutputFile(args.markdown, renderPlanMarkdown(plan.result, { stack: args.stack }));
     if (args.outputs) {
@@ -118,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** The platform's own stacks (stacks/Pulumi.<stack>.yaml), config validated by the platform's schema. */
-async function planPlatform(args: CliArguments): Promise<StackPlan & { oncall?: OncallConfig }> {
+async function planPlatform(args: CliArguments): Promise<StackPlan & { oncallGaps?: Gap[] }> {
   if (args.stackOutputs || args.tier)
     throw new UserInputError([
       `command line: ${args.stackOutputs ? "--stack-outputs" : "--tier"}: expected only in a team's project (the platform's stacks read no other stack and name their tier), found it in the platform repository`,
@@ -152,8 +154,16 @@ async function planPlatform(args: CliArguments): Promise<StackPlan & { oncall?: 
     await policy?.cancel();
     throw error;
   }
-  if (policy) plan.result.policy = await policy.finish(plan);
-  return { ...plan, oncall: input.loaded.config.oncall };
+  const oncall = input.loaded.config.oncall;
+  if (!policy) return { ...plan, oncallGaps: oncall && oncallGapsOf(oncall) };
+  // The pack analyzes on the other core; the on-call check, which needs only the config, runs
+  // meanwhile, once the first analyze calls are on their way.
+  const report = policy.finish(plan);
+  report.catch(() => {});
+  await new Promise(setImmediate);
+  const oncallGaps = oncall && oncallGapsOf(oncall);
+  plan.result.policy = await report;
+  return { ...plan, oncallGaps };
 }
 
 /**
@@ -162,7 +172,7 @@ async function planPlatform(args: CliArguments): Promise<StackPlan & { oncall?: 
  */
 async function planTeamProject(
   args: CliArguments,
-): Promise<{ result: StackPlan["result"]; oncall?: OncallConfig }> {
+): Promise<{ result: StackPlan["result"]; oncallGaps?: Gap[] }> {
   const { loadProjectInput, readStackOutputsFiles, tierFor } =
     require("./project") as typeof import("./project");
   const input = loadProjectInput({ stack: args.stack, stackFile: args.stackFile });
@@ -219,11 +229,15 @@ if (require.main === module) {
   });
 }
 
-/** Prints the on-call check (every gap of the model, as of now) and returns how many gaps it found. */
-function checkOncall(model: OncallConfig): number {
-  const { checkModel, formatGaps } =
+/** The on-call check of the model as of now (every gap). */
+function oncallGapsOf(model: OncallConfig): Gap[] {
+  const { checkModel } =
     require("../../components/oncall/checks") as typeof import("../../components/oncall/checks");
-  const gaps = checkModel(model, new Date());
-  console.log(`\n${formatGaps(gaps)}`);
-  return gaps.length;
+  return checkModel(model, new Date());
+}
+
+function formatOncallGaps(gaps: Gap[]): string {
+  const { formatGaps } =
+    require("../../components/oncall/checks") as typeof import("../../components/oncall/checks");
+  return formatGaps(gaps);
 }

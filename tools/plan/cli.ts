@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { accessSync, constants } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { UserInputError } from "../../stacks/config/errors";
 import type { OncallConfig } from "../../stacks/config/oncall";
 import { parseFlags, stackNameProblem, userInputExitCode, writeOutputFile } from "../cli/args";
@@ -31,7 +31,8 @@ written to --json as the engine's unknown sentinel.
   --skip-policy       plan without running the policy pack
   --help              show this text
 
-Exit codes: 0 clean, 1 mandatory policy violations, 2 bad input, 3 the policy pack failed.`;
+Exit codes: 0 clean, 1 mandatory policy violations, 2 bad input, 3 the policy pack failed,
+4 the stack program failed (threw, never finished, or exited by itself).`;
 
 export interface CliArguments {
   stack: string;
@@ -69,6 +70,22 @@ export function parseCliArguments(argv: string[]): CliArguments | "help" {
   const stack = values.stack as string | undefined;
   const problem = stackNameProblem(stack);
   if (problem) throw new UserInputError([stack ? problem : `${problem}\n${USAGE}`]);
+  for (const flag of ["stack-file", "json", "markdown", "outputs", "stack-outputs", "policy-config"]) {
+    const given = values[flag] as unknown as string | string[] | undefined;
+    if ([given ?? []].flat().some((file) => file.trim() === ""))
+      throw new UserInputError([`command line: --${flag}: expected a file path, found an empty string`]);
+  }
+  const written = new Map<string, string>();
+  for (const flag of ["json", "markdown", "outputs"]) {
+    const file = values[flag] as string | undefined;
+    if (file === undefined) continue;
+    const other = written.get(resolve(file));
+    if (other)
+      throw new UserInputError([
+        `command line: --${flag}: expected a file of its own, found ${file}, which --${other} writes too`,
+      ]);
+    written.set(resolve(file), flag);
+  }
   return {
     stack: stack as string,
     stackFile: values["stack-file"] as string | undefined,
@@ -91,34 +108,60 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     for (const file of [args.json, args.markdown, args.outputs]) if (file) checkWritableDirectory(file);
+    programRunning = true;
     const { isPlatformRepository } = require("./package-root") as typeof import("./package-root");
     const plan = isPlatformRepository() ? await planPlatform(args) : await planTeamProject(args);
     const { renderPlanText } = require("./report") as typeof import("./report");
     const { renderPlanMarkdown } = require("../plan-summary") as typeof import("../plan-summary");
+    programRunning = false;
+    checkNotAnInput(args, plan.inputs);
     console.log(renderPlanText(plan.result));
     // The on-call model's gaps (npm run oncall -- check), reported beside the policy report.
     const oncallGaps = plan.oncall ? checkOncall(plan.oncall) : undefined;
-    if (args.json) writeOutputFile(args.json, `${JSON.stringify(plan.result, null, 2)}\n`);
-    if (args.markdown) writeOutputFile(args.markdown, renderPlanMarkdown(plan.result, { stack: args.stack }));
-    if (args.outputs) {
-      const { stack, project, outputs } = plan.result;
-      writeOutputFile(args.outputs, `${JSON.stringify({ stack, project, outputs }, null, 2)}\n`);
-    }
+    // Every file is rendered before the first is written: a failure leaves none half-way.
+    const files: [string | undefined, () => string][] = [
+      [args.json, () => `${JSON.stringify(plan.result, null, 2)}\n`],
+      [args.markdown, () => renderPlanMarkdown(plan.result, { stack: args.stack })],
+      [
+        args.outputs,
+        () => {
+          const { stack, project, outputs } = plan.result;
+          return `${JSON.stringify({ stack, project, outputs }, null, 2)}\n`;
+        },
+      ],
+    ];
+    const rendered = files.flatMap(([file, render]) => (file ? [[file, render()] as const] : []));
+    for (const [file, text] of rendered) writeOutputFile(file, text);
     const mandatory =
       plan.result.policy?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
     return mandatory > 0 || (oncallGaps ?? 0) > 0 ? 1 : 0;
   } catch (error) {
+    programRunning = false;
     if (error instanceof Error && error.name === "PolicyPackError") {
       // The pack itself failed (crash, compile error): not the user's input, and not a clean plan.
       console.error(`policy pack failed: ${error.message}`);
       return 3;
     }
+    if (error instanceof Error && error.name === "ProgramFailedError") {
+      console.error(error.message);
+      return PROGRAM_FAILED;
+    }
     return userInputExitCode(error);
   }
 }
 
+/** Exit code of a stack program that threw, never finished or exited the process itself. */
+const PROGRAM_FAILED = 4;
+
+/** True while the stack program may run: its own `process.exit`, or an empty event loop, ends the plan. */
+let programRunning = false;
+/** How failures of the running program begin: `index.ts: the program failed`. */
+let programFailed = "the stack program failed";
+
 /** The platform's own stacks (stacks/Pulumi.<stack>.yaml), config validated by the platform's schema. */
-async function planPlatform(args: CliArguments): Promise<StackPlan & { oncall?: OncallConfig }> {
+async function planPlatform(
+  args: CliArguments,
+): Promise<StackPlan & { oncall?: OncallConfig; inputs: string[] }> {
   if (args.stackOutputs || args.tier)
     throw new UserInputError([
       `command line: ${args.stackOutputs ? "--stack-outputs" : "--tier"}: expected only in a team's project (the platform's stacks read no other stack and name their tier), found it in the platform repository`,
@@ -153,7 +196,7 @@ async function planPlatform(args: CliArguments): Promise<StackPlan & { oncall?: 
     throw error;
   }
   if (policy) plan.result.policy = await policy.finish(plan);
-  return { ...plan, oncall: input.loaded.config.oncall };
+  return { ...plan, oncall: input.loaded.config.oncall, inputs: [document.stackFile] };
 }
 
 /**
@@ -162,10 +205,11 @@ async function planPlatform(args: CliArguments): Promise<StackPlan & { oncall?: 
  */
 async function planTeamProject(
   args: CliArguments,
-): Promise<{ result: StackPlan["result"]; oncall?: OncallConfig }> {
+): Promise<{ result: StackPlan["result"]; oncall?: OncallConfig; inputs: string[] }> {
   const { loadProjectInput, readStackOutputsFiles, tierFor } =
     require("./project") as typeof import("./project");
   const input = loadProjectInput({ stack: args.stack, stackFile: args.stackFile });
+  programFailed = `${relative(process.cwd(), input.program) || input.program}: the program failed`;
   // As for the platform's stacks: the shipped pack starts as soon as the stack's config is read.
   const { launchPolicyPack, stopPackOnError } = require("./pack-launch") as typeof import("./pack-launch");
   const { PACKAGE_ROOT } = require("./package-root") as typeof import("./package-root");
@@ -188,7 +232,26 @@ async function planTeamProject(
     throw error;
   }
   if (policy) result.policy = await policy.finish({ result });
-  return { result };
+  return { result, inputs: [input.stackFile, input.program, ...planned.map((p) => p.file)] };
+}
+
+/** Refuses to write a plan over a file it read (`--json Pulumi.dev.yaml` would destroy the stack's config). */
+function checkNotAnInput(args: CliArguments, inputs: string[]): void {
+  const read = new Set(
+    [...inputs, "Pulumi.yaml", "Pulumi.yml", "Pulumi.json", args.policyConfig]
+      .filter((file): file is string => file !== undefined)
+      .map((file) => resolve(file)),
+  );
+  for (const [flag, file] of [
+    ["json", args.json],
+    ["markdown", args.markdown],
+    ["outputs", args.outputs],
+  ] as const) {
+    if (file && read.has(resolve(file)))
+      throw new UserInputError([
+        `command line: --${flag}: expected a file the plan does not read, found ${file}, one of its inputs`,
+      ]);
+  }
 }
 
 /** Fails before planning, not after, when an output file's folder is missing or read-only. */
@@ -213,6 +276,23 @@ function exitWhenFlushed(code: number): void {
 }
 
 if (require.main === module) {
+  // The program's own process.exit, or an event loop that empties while the plan still waits on
+  // the program (a promise that never settles), would otherwise end the plan silently.
+  process.on("exit", (code) => {
+    if (!programRunning) return;
+    console.error(
+      `${programFailed}: it ended the process itself (process.exit(${code})) before the plan finished`,
+    );
+    process.exitCode = PROGRAM_FAILED;
+  });
+  process.on("beforeExit", () => {
+    if (!programRunning) return;
+    programRunning = false;
+    console.error(
+      `${programFailed}: it never finished (an output or a promise it returns never settles)`,
+    );
+    exitWhenFlushed(PROGRAM_FAILED);
+  });
   main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {
     console.error(error);
     exitWhenFlushed(3);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { UserInputError } from "../../stacks/config/errors";
 import type { OncallConfig } from "../../stacks/config/oncall";
@@ -257,6 +257,14 @@ function checkNotAnInput(args: CliArguments, inputs: string[]): void {
 /** Fails before planning, not after, when an output file's folder is missing or read-only. */
 function checkWritableDirectory(file: string): void {
   const directory = dirname(resolve(file));
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(file).isDirectory();
+  } catch {
+    // No such file yet (or no such folder: the folder's check below says so).
+  }
+  if (isDirectory)
+    throw new UserInputError([`${file}: (file): expected a file path to write, found a directory`]);
   try {
     accessSync(directory, constants.W_OK);
   } catch (error) {
@@ -288,9 +296,7 @@ if (require.main === module) {
   process.on("beforeExit", () => {
     if (!programRunning) return;
     programRunning = false;
-    console.error(
-      `${programFailed}: it never finished (an output or a promise it returns never settles)`,
-    );
+    console.error(`${programFailed}: it never finished (an output or a promise it returns never settles)`);
     exitWhenFlushed(PROGRAM_FAILED);
   });
   main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {

@@ -117,6 +117,8 @@ const CONFIG_VALUE_ERROR =
 /** StackReference.requireOutput of a name the referenced stack does not export. */
 const MISSING_OUTPUT = /^Required output '(.+)' does not exist on stack '(.+)'\.$/s;
 
+const COMPILE_ERROR = /^Transform failed with \d+ errors?:\n(.+?):(\d+):(\d+): ERROR: (.+)$/m;
+
 function errorName(error: unknown): string | undefined {
   if (error === null || typeof error !== "object") return undefined;
   return (error as { constructor?: { name?: string } }).constructor?.name;
@@ -127,14 +129,11 @@ function errorName(error: unknown): string | undefined {
  * place), the stack only when PLATFORM_PLAN_STACK_TRACES=1 asked for it.
  */
 function describeFailure(error: unknown): string {
-  const compile = (
-    error as { errors?: { text?: string; location?: { file?: string; line?: number; column?: number } }[] }
-  )?.errors?.[0];
-  if ((error as Error | null)?.name === "TransformError" && compile?.text) {
-    const where = compile.location
-      ? ` at ${path.relative(process.cwd(), compile.location.file ?? "") || compile.location.file}:${compile.location.line}:${compile.location.column}`
-      : "";
-    return `it does not compile${where}: ${compile.text}`;
+  // tsx's compile error: "Transform failed with 1 error:\n<file>:<line>:<column>: ERROR: <text>".
+  const compile = error instanceof Error ? COMPILE_ERROR.exec(error.message) : null;
+  if (compile) {
+    const [, file, line, column, text] = compile;
+    return `it does not compile: ${path.relative(process.cwd(), file) || file}:${line}:${column}: ${text}`;
   }
   if (!(error instanceof Error)) return `it threw ${describeValue(error)}, not an Error`;
   const name = errorName(error) && errorName(error) !== "Error" ? errorName(error) : error.name;

@@ -76,14 +76,17 @@ export function parseYamlInput(
     throw new UserInputError([yamlProblem(file, (error as Error).message)]);
   }
   if (document.errors.length > 0) {
-    const problems = document.errors.map((error) => {
-      const position = error.linePos?.[0];
-      const where = position ? ` (line ${position.line}, column ${position.col})` : "";
-      return yamlProblem(file, error.message, where);
-    });
-    // Too deep a nesting fails at every level of it: once is enough.
-    const tooDeep = problems.find((problem) => problem.includes(TOO_DEEP));
-    throw new UserInputError(tooDeep ? [tooDeep] : problems);
+    // Too deep a nesting fails at every level of it, wherever the parser's stack ran out: once,
+    // without a position that depends on the machine.
+    if (document.errors.some((error) => isStackOverflow(error.message)))
+      throw new UserInputError([yamlProblem(file, "Maximum call stack size exceeded")]);
+    throw new UserInputError(
+      document.errors.map((error) => {
+        const position = error.linePos?.[0];
+        const where = position ? ` (line ${position.line}, column ${position.col})` : "";
+        return yamlProblem(file, error.message, where);
+      }),
+    );
   }
   const locate = (path: readonly PathSegment[]): number | undefined => {
     const node = document.getIn(path, true) as { range?: [number, number, number] } | undefined;
@@ -101,10 +104,8 @@ export function parseYamlInput(
   }
 }
 
-const TOO_DEEP = "values nested too deeply to read";
-
 function yamlProblem(file: string, message: string, where = ""): string {
-  const found = isStackOverflow(message) ? TOO_DEEP : yamlErrorText(message);
+  const found = isStackOverflow(message) ? "values nested too deeply to read" : yamlErrorText(message);
   return `${file}: (YAML): expected valid YAML, found ${found}${where}`;
 }
 

@@ -418,3 +418,27 @@ describe("a team's program", () => {
     });
   });
 });
+
+describe("the platform's own stack files, read by the same readers", () => {
+  it("refuses bytes that are not UTF-8 and nesting too deep, each in one line", async () => {
+    const folder = project();
+    const notUtf8 = join(folder, "latin1.yaml");
+    writeFileSync(notUtf8, Buffer.from("config:\n  platform:tier: d\xe9v\n", "latin1"));
+    const deep = join(folder, "deep.yaml");
+    writeFileSync(deep, `config:\n  gcp:labels: ${"[".repeat(5000)}${"]".repeat(5000)}\n`);
+    const [latin1, nested] = await Promise.all([
+      plan(ROOT, "--stack", "dev", "--stack-file", notUtf8, "--skip-policy"),
+      plan(ROOT, "--stack", "dev", "--stack-file", deep, "--skip-policy"),
+    ]);
+    expect(latin1).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `${notUtf8}: (file): expected a readable stack config file (a regular file of at most 1 MiB), found bytes that are not UTF-8 text (line 2)\n`,
+    });
+    expect(nested).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `${deep}: (YAML): expected valid YAML, found values nested too deeply to read\n`,
+    });
+  });
+});

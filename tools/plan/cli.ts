@@ -193,7 +193,10 @@ async function planPlatform(
     plan = await planStackInput(input, { outputs: args.knownOutputs ? "known" : "preview" });
   } catch (error) {
     await policy?.cancel();
-    throw error;
+    if (error instanceof UserInputError) throw error;
+    const { ProgramFailedError, describeFailure } =
+      require("./project-plan") as typeof import("./project-plan");
+    throw new ProgramFailedError(`${programFailed}: ${describeFailure(error)}`);
   }
   if (policy) plan.result.policy = await policy.finish(plan);
   return { ...plan, oncall: input.loaded.config.oncall, inputs: [document.stackFile] };

@@ -128,7 +128,7 @@ function errorName(error: unknown): string | undefined {
  * What the program threw, in one paragraph: its error's class and message (a compile error with its
  * place), the stack only when PLATFORM_PLAN_STACK_TRACES=1 asked for it.
  */
-function describeFailure(error: unknown): string {
+export function describeFailure(error: unknown): string {
   // tsx's compile error: "Transform failed with 1 error:\n<file>:<line>:<column>: ERROR: <text>".
   const compile = error instanceof Error ? COMPILE_ERROR.exec(error.message) : null;
   if (compile) {

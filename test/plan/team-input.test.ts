@@ -111,6 +111,16 @@ describe("a team's Pulumi.yaml", () => {
     );
   });
 
+  it("refuses a project-level default for another namespace's key, as the Pulumi CLI does", async () => {
+    await expectRefused(
+      project({
+        "Pulumi.yaml": "name: svc\nruntime: nodejs\nconfig:\n  gcp:region:\n    default: europe-west1\n",
+      }),
+      DEV,
+      'Pulumi.yaml: config.gcp:region.default: expected `value` (a key of another namespace than svc takes a value, not a default), found "europe-west1"',
+    );
+  });
+
   it("holds stackConfigDir inside the project folder", async () => {
     await expectRefused(
       project({ "Pulumi.yaml": "name: svc\nruntime: nodejs\nstackConfigDir: ../shared\n" }),
@@ -305,17 +315,17 @@ describe("the plan's own files", () => {
 describe("a team's program", () => {
   const pulumiProgram = (body: string) => `import * as pulumi from "@pulumi/pulumi";\n${body}\n`;
 
-  it("reads Pulumi.yml, a stack file in stackConfigDir, a program linked inside the folder, and secure values nested in a key", async () => {
+  it("reads Pulumi.yml with its project-level config, a stack file in stackConfigDir, a program linked inside the folder, and secure values nested in a key", async () => {
     const directory = project({
       "Pulumi.yaml": null,
       "Pulumi.dev.yaml": null,
       "index.ts": null,
       "Pulumi.yml":
-        "name: svc\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nstackConfigDir: config\n",
+        "name: svc\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nstackConfigDir: config\nconfig:\n  region:\n    type: string\n    default: europe-west1\n  environment: ignored\n  gcp:project:\n    value: acme-dev\n",
       "config/Pulumi.dev.yml":
         "config:\n  environment: payments\n  svc:nested:\n    token:\n      secure: v1:AAAA\n",
       "src/main.ts": pulumiProgram(
-        'const config = new pulumi.Config();\nexport const environment = config.require("environment");\nexport const nested = JSON.stringify(config.requireObject("nested"));',
+        'const config = new pulumi.Config();\nexport const environment = config.require("environment");\nexport const nested = JSON.stringify(config.requireObject("nested"));\nexport const region = config.require("region");\nexport const gcpProject = new pulumi.Config("gcp").require("project");',
       ),
     });
     symlinkSync(join("src", "main.ts"), join(directory, "index.ts"));
@@ -323,7 +333,7 @@ describe("a team's program", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      'Stack outputs:\n  environment = payments\n  nested = {"token":"offline-plan-secret-placeholder"}\n',
+      'Stack outputs:\n  environment = payments\n  gcpProject = acme-dev\n  nested = {"token":"offline-plan-secret-placeholder"}\n  region = europe-west1\n',
     );
   });
 
@@ -439,6 +449,27 @@ describe("the platform's own stack files, read by the same readers", () => {
       code: 2,
       stdout: "",
       stderr: `${deep}: (YAML): expected valid YAML, found values nested too deeply to read\n`,
+    });
+  });
+});
+
+describe("a team's program beside the running policy pack", () => {
+  it("still exits 4 with one line when the program throws or never finishes (the pack's process neither hangs the plan nor hides the failure)", async () => {
+    const [throws, never] = await Promise.all([
+      plan(project({ "index.ts": 'throw new Error("no region chosen");\n' }), "--stack", "dev"),
+      plan(project({ "index.ts": "export const x = new Promise(() => {});\n" }), "--stack", "dev"),
+    ]);
+    expect(throws).toEqual({
+      code: 4,
+      stdout: "",
+      stderr:
+        "index.ts: the program failed: Error: no region chosen (PLATFORM_PLAN_STACK_TRACES=1 shows where)\n",
+    });
+    expect(never).toEqual({
+      code: 4,
+      stdout: "",
+      stderr:
+        "index.ts: the program failed: it never finished (an output or a promise it returns never settles)\n",
     });
   });
 });

@@ -229,11 +229,15 @@ async function planTeamProject(
   const { planProject } = require("./project-plan") as typeof import("./project-plan");
   let result: StackPlan["result"];
   try {
+    // The pack's process must not keep alive a plan whose program never finishes (see `beforeExit`).
+    started?.keepAlive(false);
     result = await planProject(input, planned, args.knownOutputs ? "known" : "preview");
   } catch (error) {
+    started?.keepAlive(true);
     await policy?.cancel();
     throw error;
   }
+  started?.keepAlive(true);
   if (policy) result.policy = await policy.finish({ result });
   return { result, inputs: [input.stackFile, input.program, ...planned.map((p) => p.file)] };
 }
@@ -295,6 +299,14 @@ if (require.main === module) {
       `${programFailed}: it ended the process itself (process.exit(${code})) before the plan finished`,
     );
     process.exitCode = PROGRAM_FAILED;
+  });
+  process.on("unhandledRejection", (reason) => {
+    const { reportedFailures, describeFailure } =
+      require("./project-plan") as typeof import("./project-plan");
+    if (reason !== null && typeof reason === "object" && reportedFailures.has(reason)) return;
+    programRunning = false;
+    console.error(`${programFailed}: ${describeFailure(reason)}`);
+    exitWhenFlushed(PROGRAM_FAILED);
   });
   process.on("beforeExit", () => {
     if (!programRunning) return;

@@ -52,9 +52,17 @@ export async function planProject(
       outputs: stackOutputs,
     };
   } catch (error) {
+    if (error !== null && typeof error === "object") reportedFailures.add(error);
     throw programFailure(error, input, planned);
   }
 }
+
+/**
+ * Errors of the program already reported as the plan's failure. The SDK may reject a second
+ * promise with the same error after the run (nobody awaits it): that is not news, and must not
+ * crash the plan while it closes the policy pack.
+ */
+export const reportedFailures = new WeakSet<object>();
 
 /**
  * A team's program that fails, as `pulumi preview` reports it, in one message: exit 2 when the

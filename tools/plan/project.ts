@@ -90,6 +90,9 @@ export function loadProjectInput(options: { stack: string; stackFile?: string; c
           stackFileName,
         ));
   const { engineConfig, secretKeys } = engineConfigOf(name, readStackConfig(cwd, stackFile), stackFile);
+  // Project-level config (Pulumi.yaml `config`) applies where the stack file sets nothing.
+  for (const [key, value] of Object.entries(projectConfigValues(name, project, projectFile)))
+    if (!Object.hasOwn(engineConfig, key)) engineConfig[key] = value;
   return {
     stack: options.stack,
     project: name,
@@ -98,6 +101,49 @@ export function loadProjectInput(options: { stack: string; stackFile?: string; c
     engineConfig,
     secretKeys,
   };
+}
+
+/** Keys of a project-level config declaration; anything else is a value written in short. */
+const CONFIG_DECLARATION_KEYS = ["type", "description", "items", "default", "value", "secret"];
+
+/**
+ * The values Pulumi.yaml's `config` gives each key, as the engine hands them to the program: a
+ * declaration's `default` (the project's own keys) or `value` (another namespace's, like
+ * `gcp:region`), or the value itself written in short.
+ */
+function projectConfigValues(project: string, document: object, projectFile: string): Record<string, string> {
+  const config = (document as { config?: unknown }).config;
+  if (config === undefined || config === null) return {};
+  if (typeof config !== "object" || Array.isArray(config))
+    throw new UserInputError([
+      `${projectFile}: config: expected a mapping of config keys, found ${describeValue(config)}`,
+    ]);
+  const values: Record<string, string> = {};
+  for (const [key, declared] of Object.entries(config)) {
+    const qualified = qualifiedKey(project, key);
+    if (qualified === undefined)
+      throw new UserInputError([
+        `${projectFile}: config.${key}: expected a key of the form \`namespace:name\`, or \`name\` for the project's own, found \`${key}\``,
+      ]);
+    const isDeclaration =
+      declared !== null &&
+      typeof declared === "object" &&
+      !Array.isArray(declared) &&
+      Object.keys(declared).some((name) => CONFIG_DECLARATION_KEYS.includes(name));
+    let value: unknown = declared;
+    if (isDeclaration) {
+      const { default: fallback, value: fixed } = declared as { default?: unknown; value?: unknown };
+      const own = qualified.startsWith(`${project}:`);
+      if (!own && fallback !== undefined)
+        throw new UserInputError([
+          `${projectFile}: config.${key}.default: expected \`value\` (a key of another namespace than ${project} takes a value, not a default), found ${describeValue(fallback)}`,
+        ]);
+      value = fixed ?? fallback;
+    }
+    if (value === undefined || value === null) continue;
+    values[qualified] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return values;
 }
 
 /**

@@ -97,6 +97,15 @@ describe("a team's Pulumi.yaml", () => {
       "Pulumi.yaml: main: expected a program file inside the project folder, found index.ts, a symbolic link to a file outside it",
     );
     await expectRefused(
+      project({
+        "index.ts": null,
+        "package.json": '{ "main": "../shared/index.ts" }',
+        "../shared/index.ts": "",
+      }),
+      DEV,
+      "Pulumi.yaml: main: expected a program file inside the project folder, found ../shared/index.ts, which is outside it",
+    );
+    await expectRefused(
       project({ "Pulumi.yaml": "name: svc\nruntime: nodejs\nmain: app\n", "app/README.md": "" }),
       DEV,
       "Pulumi.yaml: main: expected a program file (index.ts or index.js), found none at app",

@@ -254,11 +254,19 @@ function resolveProgram(cwd: string, projectFile: string, main: string | undefin
     throw new UserInputError([
       `${projectFile}: main: expected a program file (index.ts or index.js), found none at ${shown}`,
     ]);
-  const real = realpathSync(found);
-  const fromRoot = path.relative(realpathSync(cwd), real);
-  if (fromRoot === ".." || fromRoot.startsWith(`..${path.sep}`) || path.isAbsolute(fromRoot))
+  // A folder's package.json may name a file beside the folder, and a link may lead anywhere.
+  const outside = (from: string, file: string) => {
+    const relative = path.relative(from, file);
+    return relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+  };
+  const shownFound = path.relative(cwd, found);
+  if (outside(cwd, found))
     throw new UserInputError([
-      `${projectFile}: main: expected a program file inside the project folder, found ${path.relative(cwd, found) || shown}, a symbolic link to a file outside it`,
+      `${projectFile}: main: expected a program file inside the project folder, found ${shownFound}, which is outside it`,
+    ]);
+  if (outside(realpathSync(cwd), realpathSync(found)))
+    throw new UserInputError([
+      `${projectFile}: main: expected a program file inside the project folder, found ${shownFound}, a symbolic link to a file outside it`,
     ]);
   return found;
 }

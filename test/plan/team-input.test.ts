@@ -194,6 +194,11 @@ describe("a team's stack file", () => {
       "Pulumi.dev.yaml: config.svc:a:b: expected a key of the form `namespace:name`, or `name` for the project's own, found `svc:a:b`",
     );
     await expectRefused(
+      project({ "Pulumi.dev.yaml": "config:\n  svc:db:\n    users:\n      - secure: 42\n" }),
+      DEV,
+      "Pulumi.dev.yaml: config.svc:db.users[0].secure: expected the ciphertext string `pulumi config set --secret` writes, found number 42",
+    );
+    await expectRefused(
       project({ "Pulumi.dev.yaml": "config:\n  environment: a\n  svc:environment: b\n" }),
       DEV,
       "Pulumi.dev.yaml: config.svc:environment: expected each key once, found it also as `environment` (both are svc:environment)",
@@ -348,7 +353,13 @@ describe("a team's program", () => {
 
   it("exits 2 naming the stack file when the program requires a config key it lacks or reads one as another type", async () => {
     const [missing, mistyped] = await Promise.all([
-      plan(project({ "index.ts": pulumiProgram('new pulumi.Config().require("region");') }), ...DEV),
+      plan(
+        project({
+          "Pulumi.dev.yaml": "config:\n  old-name:region: europe-west1\n",
+          "index.ts": pulumiProgram('new pulumi.Config().require("region");'),
+        }),
+        ...DEV,
+      ),
       plan(
         project({ "index.ts": pulumiProgram('new pulumi.Config().requireNumber("environment");') }),
         ...DEV,
@@ -358,7 +369,7 @@ describe("a team's program", () => {
       code: 2,
       stdout: "",
       stderr:
-        "Pulumi.dev.yaml: config.svc:region: expected a value (index.ts requires it), found nothing (the key is missing)\n",
+        "Pulumi.dev.yaml: config.svc:region: expected a value (index.ts requires it), found nothing (the key is missing); the file sets `old-name:region`, of another namespace than the project's (svc)\n",
     });
     expect(mistyped).toEqual({
       code: 2,

@@ -81,10 +81,19 @@ export function programFailure(error: unknown, input: ProjectInput, planned: Pla
   }
   const message = error instanceof Error ? error.message : undefined;
   const configKey = (error as { key?: unknown } | null)?.key;
-  if (errorName(error) === "ConfigMissingError" && typeof configKey === "string")
+  if (errorName(error) === "ConfigMissingError" && typeof configKey === "string") {
+    // The same name in another namespace is most often the project's former name.
+    const name = configKey.slice(configKey.indexOf(":") + 1);
+    const elsewhere = Object.keys(input.engineConfig).find(
+      (key) => key !== configKey && key.slice(key.indexOf(":") + 1) === name,
+    );
+    const hint = elsewhere
+      ? `; the file sets \`${elsewhere}\`, of another namespace than the project's (${input.project})`
+      : "";
     return new UserInputError([
-      `${input.stackFile}: config.${configKey}: expected a value (${program} requires it), found nothing (the key is missing)`,
+      `${input.stackFile}: config.${configKey}: expected a value (${program} requires it), found nothing (the key is missing)${hint}`,
     ]);
+  }
   const invalid = message && CONFIG_VALUE_ERROR.exec(message);
   if (invalid) {
     const [, key, value, type, values, range, pattern] = invalid;

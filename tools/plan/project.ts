@@ -214,12 +214,31 @@ export function engineConfigOf(
         `${file}: config.${key}: expected each key once, found it also as \`${earlier}\` (both are ${qualified})`,
       ]);
     written.set(qualified, key);
+    const badSecure = pathOfBadSecure(rawValue, "");
+    if (badSecure !== undefined)
+      throw new UserInputError([
+        `${file}: config.${key}${badSecure.at}.secure: expected the ciphertext string \`pulumi config set --secret\` writes, found ${describeValue(badSecure.found)}`,
+      ]);
     const isSecret = containsSecureValue(rawValue);
     const value = isSecret ? withPlaceholders(rawValue) : rawValue;
     if (isSecret) secretKeys.push(qualified);
     engineConfig[qualified] = typeof value === "string" ? value : JSON.stringify(value);
   }
   return { engineConfig, secretKeys };
+}
+
+/** Where a `secure:` mapping holds something else than a ciphertext string (`.a.b`, `[0]`), if anywhere. */
+function pathOfBadSecure(value: unknown, at: string): { at: string; found: unknown } | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  if (!Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value) {
+    const found = (value as { secure: unknown }).secure;
+    return typeof found === "string" ? undefined : { at, found };
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const found = pathOfBadSecure(item, Array.isArray(value) ? `${at}[${key}]` : `${at}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** `name` → `<project>:name`; `ns:name` and the old `ns:config:name` → `ns:name`; else undefined. */

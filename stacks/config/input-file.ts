@@ -22,6 +22,10 @@ export const INPUT_LIMITS = {
   token: 64 * 1024,
   /** `pulumi preview --event-log`: ~2 kB per event; 10,000 resources write ~60 MB. */
   eventLog: 256 * 1024 * 1024,
+  /** A team's `Pulumi.yaml` (a few lines) or its program's `package.json`. */
+  projectFile: 1024 * 1024,
+  /** A planned stack's outputs (`--stack-outputs`): the 200-environment organization's are ~200 kB. */
+  stackOutputs: 16 * 1024 * 1024,
 } as const;
 
 export interface ReadInputOptions {
@@ -69,12 +73,27 @@ export function readInputFile(file: string, options: ReadInputOptions): string {
       if (read === 0) break;
       length += read;
     }
-    return buffer.subarray(0, length).toString("utf8");
+    return utf8Text(buffer.subarray(0, length), refuse);
   } catch (error) {
     if (error instanceof InputFileError) throw error;
     throw refuse(describeOpenError(error as NodeJS.ErrnoException));
   } finally {
     closeSync(descriptor);
+  }
+}
+
+/**
+ * The bytes as UTF-8 text. Invalid bytes would otherwise become U+FFFD and reach a config value
+ * or a name unnoticed ("dev\uFFFD" is not "dev"); every input here is UTF-8, as YAML and JSON are.
+ */
+function utf8Text(bytes: Buffer, refuse: (found: string) => InputFileError): string {
+  // A byte-order mark is dropped, as YAML parsers do; JSON.parse would refuse it.
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const text = bytes.toString("utf8");
+    const line = text.slice(0, text.indexOf("\uFFFD")).split("\n").length;
+    throw refuse(`bytes that are not UTF-8 text (line ${line})`);
   }
 }
 

@@ -21,7 +21,7 @@ export const CONFIG_NAMESPACE = "platform";
 /** Namespaces a stack file may also set: providers' and Pulumi's own settings. */
 export const FOREIGN_NAMESPACES = ["gcp", "kubernetes", "pulumi"] as const;
 /** Top-level keys of a `Pulumi.<stack>.yaml` besides `config`. */
-const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+export const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
 
 /** Offline stand-in for a `secure:` value, which only the stack's secrets provider can decrypt. */
 export const OFFLINE_SECRET_PLACEHOLDER = "offline-plan-secret-placeholder";
@@ -56,14 +56,35 @@ export function readStackDocument(file: string): StackDocument {
 
 /** Reads the YAML and splits the namespaces; throws a UserInputError only when there is no config to read. */
 export function parseStackDocument(file: string, text: string): StackDocument {
+  const { root, locate } = parseYamlInput(file, text);
+  return stackDocumentOf(file, root, locate);
+}
+
+/**
+ * A YAML file a user wrote, as a value: duplicate keys, alias bombs and nesting deeper than the
+ * parser's stack are refused, one line per problem. `locate` finds the line of a path in it.
+ */
+export function parseYamlInput(
+  file: string,
+  text: string,
+): { root: unknown; locate: (path: readonly PathSegment[]) => number | undefined } {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  let document: ReturnType<typeof parseDocument>;
+  try {
+    document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  } catch (error) {
+    throw new UserInputError([yamlProblem(file, (error as Error).message)]);
+  }
   if (document.errors.length > 0) {
+    // Too deep a nesting fails at every level of it, wherever the parser's stack ran out: once,
+    // without a position that depends on the machine.
+    if (document.errors.some((error) => isStackOverflow(error.message)))
+      throw new UserInputError([yamlProblem(file, "Maximum call stack size exceeded")]);
     throw new UserInputError(
       document.errors.map((error) => {
         const position = error.linePos?.[0];
         const where = position ? ` (line ${position.line}, column ${position.col})` : "";
-        return `${file}: (YAML): expected valid YAML, found ${yamlErrorText(error.message)}${where}`;
+        return yamlProblem(file, error.message, where);
       }),
     );
   }
@@ -75,16 +96,21 @@ export function parseStackDocument(file: string, text: string): StackDocument {
     const offset = keyOffset(document, path) ?? node?.range?.[0] ?? parentNode?.range?.[0];
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
-  let root: unknown;
   try {
     // toJS resolves aliases and merge keys, and can still refuse (an alias to a missing anchor).
-    root = document.toJS({ maxAliasCount: 100 });
+    return { root: document.toJS({ maxAliasCount: 100 }), locate };
   } catch (error) {
-    throw new UserInputError([
-      `${file}: (YAML): expected valid YAML, found ${yamlErrorText((error as Error).message)}`,
-    ]);
+    throw new UserInputError([yamlProblem(file, (error as Error).message)]);
   }
-  return stackDocumentOf(file, root, locate);
+}
+
+function yamlProblem(file: string, message: string, where = ""): string {
+  const found = isStackOverflow(message) ? "values nested too deeply to read" : yamlErrorText(message);
+  return `${file}: (YAML): expected valid YAML, found ${found}${where}`;
+}
+
+function isStackOverflow(message: string): boolean {
+  return message.startsWith("Maximum call stack size exceeded");
 }
 
 /**
@@ -199,14 +225,14 @@ function splitNamespaces(
   return { platform, engineConfig, secretKeys, problems };
 }
 
-function containsSecureValue(value: unknown): boolean {
+export function containsSecureValue(value: unknown): boolean {
   if (isSecureValue(value)) return true;
   if (value === null || typeof value !== "object") return false;
   return Object.values(value).some(containsSecureValue);
 }
 
 /** Replaces every `secure:` value, however deep, by the offline placeholder. */
-function withPlaceholders(value: unknown): unknown {
+export function withPlaceholders(value: unknown): unknown {
   if (isSecureValue(value)) return OFFLINE_SECRET_PLACEHOLDER;
   if (Array.isArray(value)) return value.map(withPlaceholders);
   if (value === null || typeof value !== "object") return value;

@@ -75,7 +75,7 @@ describe("a team's Pulumi.yaml and stack file", () => {
     );
     const noStack = folder({ "Pulumi.yaml": "name: svc\nruntime: nodejs\n", "index.ts": "" });
     expect(() => loadProjectInput({ stack: "dev", cwd: noStack })).toThrow(
-      "Pulumi.dev.yaml: (file): expected a readable file, found no such file",
+      "Pulumi.dev.yaml: (file): expected a readable stack config file (a regular file of at most 1 MiB), found no such file",
     );
     const noProgram = folder({
       "Pulumi.yaml": "name: svc\nruntime: nodejs\nmain: app/\n",
@@ -107,7 +107,7 @@ describe("planned outputs files", () => {
       "bad.json": JSON.stringify({ stack: "dev", project: "platform", outputs: { values: {} } }),
     });
     expect(() => readStackOutputsFiles(["bad.json"], directory)).toThrow(
-      "bad.json: outputs.unknownPaths: expected array, found nothing",
+      "bad.json: outputs.unknownPaths: expected a list, found nothing (the key is missing)",
     );
   });
 

@@ -128,6 +128,12 @@ export interface LaunchedPack {
   readonly pid: number;
   /** Kills the process now (also before its port is printed) and waits for it to exit. */
   stop(): Promise<void>;
+  /**
+   * Whether the pack's process and pipes keep this process alive (they do by default). A plan lets
+   * go while the stack program runs, so that a program that never finishes empties the event loop
+   * and is reported, instead of being waited on for ever beside a live pack.
+   */
+  keepAlive(keep: boolean): void;
 }
 
 export function launchPack(
@@ -137,8 +143,10 @@ export function launchPack(
 ): LaunchedPack {
   const abort = new AbortController();
   let pid = -1;
-  const ready = startPolicyPack(packDir, environment, startTimeoutMs, abort.signal, (spawned) => {
+  let child: ChildProcess | undefined;
+  const ready = startPolicyPack(packDir, environment, startTimeoutMs, abort.signal, (spawned, process) => {
     pid = spawned;
+    child = process;
   });
   // Failures surface when a session opens it; until then nobody may be awaiting them.
   ready.catch(() => {});
@@ -152,6 +160,15 @@ export function launchPack(
       abort.abort();
       await ready.then((pack) => pack.stop()).catch(() => {});
     },
+    keepAlive(keep) {
+      // The pipes are sockets (stdio "pipe"), which hold the event loop like the process does.
+      const handles = [child, child?.stdout, child?.stderr] as (
+        | { ref(): void; unref(): void }
+        | null
+        | undefined
+      )[];
+      for (const handle of handles) if (handle) keep ? handle.ref() : handle.unref();
+    },
   };
 }
 
@@ -160,7 +177,7 @@ export async function startPolicyPack(
   environment: PackEnvironment,
   startTimeoutMs: number = DEFAULT_START_TIMEOUT_MS,
   signal?: AbortSignal,
-  onSpawn?: (pid: number) => void,
+  onSpawn?: (pid: number, child: ChildProcess) => void,
 ): Promise<PolicyPackProcess> {
   const startedAt = performance.now();
   const absolutePackDir = path.resolve(packDir);
@@ -186,7 +203,7 @@ export async function startPolicyPack(
   });
   const stderrTail = () => [...stderrLines, stderrPartial].filter((line) => line !== "").join("\n");
 
-  onSpawn?.(child.pid ?? -1);
+  onSpawn?.(child.pid ?? -1, child);
   // Killing the child if this process goes away keeps no orphan pack listening on a port.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { accessSync, constants } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { accessSync, constants, statSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import type { Gap } from "../../components/oncall/checks";
 import { UserInputError } from "../../stacks/config/errors";
 import type { OncallConfig } from "../../stacks/config/oncall";
@@ -32,7 +32,8 @@ written to --json as the engine's unknown sentinel.
   --skip-policy       plan without running the policy pack
   --help              show this text
 
-Exit codes: 0 clean, 1 mandatory policy violations, 2 bad input, 3 the policy pack failed.`;
+Exit codes: 0 clean, 1 mandatory policy violations, 2 bad input, 3 the policy pack failed,
+4 the stack program failed (threw, never finished, or exited by itself).`;
 
 export interface CliArguments {
   stack: string;
@@ -70,6 +71,22 @@ export function parseCliArguments(argv: string[]): CliArguments | "help" {
   const stack = values.stack as string | undefined;
   const problem = stackNameProblem(stack);
   if (problem) throw new UserInputError([stack ? problem : `${problem}\n${USAGE}`]);
+  for (const flag of ["stack-file", "json", "markdown", "outputs", "stack-outputs", "policy-config"]) {
+    const given = values[flag] as unknown as string | string[] | undefined;
+    if ([given ?? []].flat().some((file) => file.trim() === ""))
+      throw new UserInputError([`command line: --${flag}: expected a file path, found an empty string`]);
+  }
+  const written = new Map<string, string>();
+  for (const flag of ["json", "markdown", "outputs"]) {
+    const file = values[flag] as string | undefined;
+    if (file === undefined) continue;
+    const other = written.get(resolve(file));
+    if (other)
+      throw new UserInputError([
+        `command line: --${flag}: expected a file of its own, found ${file}, which --${other} writes too`,
+      ]);
+    written.set(resolve(file), flag);
+  }
   return {
     stack: stack as string,
     stackFile: values["stack-file"] as string | undefined,
@@ -92,35 +109,61 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     for (const file of [args.json, args.markdown, args.outputs]) if (file) checkWritableDirectory(file);
+    programRunning = true;
     const { isPlatformRepository } = require("./package-root") as typeof import("./package-root");
     const plan = isPlatformRepository() ? await planPlatform(args) : await planTeamProject(args);
     const { renderPlanText } = require("./report") as typeof import("./report");
     const { renderPlanMarkdown } = require("../plan-summary") as typeof import("../plan-summary");
+    programRunning = false;
+    checkNotAnInput(args, plan.inputs);
     console.log(renderPlanText(plan.result));
     // The on-call model's gaps (npm run oncall -- check), reported beside the policy report.
     if (plan.oncallGaps) console.log(`\n${formatOncallGaps(plan.oncallGaps)}`);
     const oncallGaps = plan.oncallGaps?.length;
-    if (args.json) writeOutputFile(args.json, `${JSON.stringify(plan.result, null, 2)}\n`);
-    if (args.markdown) writeOutputFile(args.markdown, renderPlanMarkdown(plan.result, { stack: args.stack }));
-    if (args.outputs) {
-      const { stack, project, outputs } = plan.result;
-      writeOutputFile(args.outputs, `${JSON.stringify({ stack, project, outputs }, null, 2)}\n`);
-    }
+    // Every file is rendered before the first is written: a failure leaves none half-way.
+    const files: [string | undefined, () => string][] = [
+      [args.json, () => `${JSON.stringify(plan.result, null, 2)}\n`],
+      [args.markdown, () => renderPlanMarkdown(plan.result, { stack: args.stack })],
+      [
+        args.outputs,
+        () => {
+          const { stack, project, outputs } = plan.result;
+          return `${JSON.stringify({ stack, project, outputs }, null, 2)}\n`;
+        },
+      ],
+    ];
+    const rendered = files.flatMap(([file, render]) => (file ? [[file, render()] as const] : []));
+    for (const [file, text] of rendered) writeOutputFile(file, text);
     const mandatory =
       plan.result.policy?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
     return mandatory > 0 || (oncallGaps ?? 0) > 0 ? 1 : 0;
   } catch (error) {
+    programRunning = false;
     if (error instanceof Error && error.name === "PolicyPackError") {
       // The pack itself failed (crash, compile error): not the user's input, and not a clean plan.
       console.error(`policy pack failed: ${error.message}`);
       return 3;
     }
+    if (error instanceof Error && error.name === "ProgramFailedError") {
+      console.error(error.message);
+      return PROGRAM_FAILED;
+    }
     return userInputExitCode(error);
   }
 }
 
+/** Exit code of a stack program that threw, never finished or exited the process itself. */
+const PROGRAM_FAILED = 4;
+
+/** True while the stack program may run: its own `process.exit`, or an empty event loop, ends the plan. */
+let programRunning = false;
+/** How failures of the running program begin: `index.ts: the program failed`. */
+let programFailed = "the stack program failed";
+
 /** The platform's own stacks (stacks/Pulumi.<stack>.yaml), config validated by the platform's schema. */
-async function planPlatform(args: CliArguments): Promise<StackPlan & { oncallGaps?: Gap[] }> {
+async function planPlatform(
+  args: CliArguments,
+): Promise<StackPlan & { oncallGaps?: Gap[]; inputs: string[] }> {
   if (args.stackOutputs || args.tier)
     throw new UserInputError([
       `command line: ${args.stackOutputs ? "--stack-outputs" : "--tier"}: expected only in a team's project (the platform's stacks read no other stack and name their tier), found it in the platform repository`,
@@ -152,10 +195,14 @@ async function planPlatform(args: CliArguments): Promise<StackPlan & { oncallGap
     plan = await planStackInput(input, { outputs: args.knownOutputs ? "known" : "preview" });
   } catch (error) {
     await policy?.cancel();
-    throw error;
+    if (error instanceof UserInputError) throw error;
+    const { ProgramFailedError, describeFailure } =
+      require("./project-plan") as typeof import("./project-plan");
+    throw new ProgramFailedError(`${programFailed}: ${describeFailure(error)}`);
   }
   const oncall = input.loaded.config.oncall;
-  if (!policy) return { ...plan, oncallGaps: oncall && oncallGapsOf(oncall) };
+  const inputs = [document.stackFile];
+  if (!policy) return { ...plan, oncallGaps: oncall && oncallGapsOf(oncall), inputs };
   // The pack analyzes on the other core; the on-call check, which needs only the config, runs
   // meanwhile, once the first analyze calls are on their way.
   const report = policy.finish(plan);
@@ -163,7 +210,7 @@ async function planPlatform(args: CliArguments): Promise<StackPlan & { oncallGap
   await new Promise(setImmediate);
   const oncallGaps = oncall && oncallGapsOf(oncall);
   plan.result.policy = await report;
-  return { ...plan, oncallGaps };
+  return { ...plan, oncallGaps, inputs };
 }
 
 /**
@@ -172,10 +219,11 @@ async function planPlatform(args: CliArguments): Promise<StackPlan & { oncallGap
  */
 async function planTeamProject(
   args: CliArguments,
-): Promise<{ result: StackPlan["result"]; oncallGaps?: Gap[] }> {
+): Promise<{ result: StackPlan["result"]; oncallGaps?: Gap[]; inputs: string[] }> {
   const { loadProjectInput, readStackOutputsFiles, tierFor } =
     require("./project") as typeof import("./project");
   const input = loadProjectInput({ stack: args.stack, stackFile: args.stackFile });
+  programFailed = `${relative(process.cwd(), input.program) || input.program}: the program failed`;
   // As for the platform's stacks: the shipped pack starts as soon as the stack's config is read.
   const { launchPolicyPack, stopPackOnError } = require("./pack-launch") as typeof import("./pack-launch");
   const { PACKAGE_ROOT } = require("./package-root") as typeof import("./package-root");
@@ -192,18 +240,49 @@ async function planTeamProject(
   const { planProject } = require("./project-plan") as typeof import("./project-plan");
   let result: StackPlan["result"];
   try {
+    // The pack's process must not keep alive a plan whose program never finishes (see `beforeExit`).
+    started?.keepAlive(false);
     result = await planProject(input, planned, args.knownOutputs ? "known" : "preview");
   } catch (error) {
+    started?.keepAlive(true);
     await policy?.cancel();
     throw error;
   }
+  started?.keepAlive(true);
   if (policy) result.policy = await policy.finish({ result });
-  return { result };
+  return { result, inputs: [input.stackFile, input.program, ...planned.map((p) => p.file)] };
+}
+
+/** Refuses to write a plan over a file it read (`--json Pulumi.dev.yaml` would destroy the stack's config). */
+function checkNotAnInput(args: CliArguments, inputs: string[]): void {
+  const read = new Set(
+    [...inputs, "Pulumi.yaml", "Pulumi.yml", "Pulumi.json", args.policyConfig]
+      .filter((file): file is string => file !== undefined)
+      .map((file) => resolve(file)),
+  );
+  for (const [flag, file] of [
+    ["json", args.json],
+    ["markdown", args.markdown],
+    ["outputs", args.outputs],
+  ] as const) {
+    if (file && read.has(resolve(file)))
+      throw new UserInputError([
+        `command line: --${flag}: expected a file the plan does not read, found ${file}, one of its inputs`,
+      ]);
+  }
 }
 
 /** Fails before planning, not after, when an output file's folder is missing or read-only. */
 function checkWritableDirectory(file: string): void {
   const directory = dirname(resolve(file));
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(file).isDirectory();
+  } catch {
+    // No such file yet (or no such folder: the folder's check below says so).
+  }
+  if (isDirectory)
+    throw new UserInputError([`${file}: (file): expected a file path to write, found a directory`]);
   try {
     accessSync(directory, constants.W_OK);
   } catch (error) {
@@ -223,6 +302,29 @@ function exitWhenFlushed(code: number): void {
 }
 
 if (require.main === module) {
+  // The program's own process.exit, or an event loop that empties while the plan still waits on
+  // the program (a promise that never settles), would otherwise end the plan silently.
+  process.on("exit", (code) => {
+    if (!programRunning) return;
+    console.error(
+      `${programFailed}: it ended the process itself (process.exit(${code})) before the plan finished`,
+    );
+    process.exitCode = PROGRAM_FAILED;
+  });
+  process.on("unhandledRejection", (reason) => {
+    const { reportedFailures, describeFailure } =
+      require("./project-plan") as typeof import("./project-plan");
+    if (reason !== null && typeof reason === "object" && reportedFailures.has(reason)) return;
+    programRunning = false;
+    console.error(`${programFailed}: ${describeFailure(reason)}`);
+    exitWhenFlushed(PROGRAM_FAILED);
+  });
+  process.on("beforeExit", () => {
+    if (!programRunning) return;
+    programRunning = false;
+    console.error(`${programFailed}: it never finished (an output or a promise it returns never settles)`);
+    exitWhenFlushed(PROGRAM_FAILED);
+  });
   main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {
     console.error(error);
     exitWhenFlushed(3);

@@ -115,7 +115,6 @@ export async function main(argv: string[]): Promise<number> {
     const { renderPlanText } = require("./report") as typeof import("./report");
     const { renderPlanMarkdown } = require("../plan-summary") as typeof import("../plan-summary");
     programRunning = false;
-    checkNotAnInput(args, plan.inputs);
     console.log(renderPlanText(plan.result));
     // The on-call model's gaps (npm run oncall -- check), reported beside the policy report.
     if (plan.oncallGaps) console.log(`\n${formatOncallGaps(plan.oncallGaps)}`);
@@ -161,9 +160,7 @@ let programRunning = false;
 let programFailed = "the stack program failed";
 
 /** The platform's own stacks (stacks/Pulumi.<stack>.yaml), config validated by the platform's schema. */
-async function planPlatform(
-  args: CliArguments,
-): Promise<StackPlan & { oncallGaps?: Gap[]; inputs: string[] }> {
+async function planPlatform(args: CliArguments): Promise<StackPlan & { oncallGaps?: Gap[] }> {
   if (args.stackOutputs || args.tier)
     throw new UserInputError([
       `command line: ${args.stackOutputs ? "--stack-outputs" : "--tier"}: expected only in a team's project (the platform's stacks read no other stack and name their tier), found it in the platform repository`,
@@ -172,6 +169,7 @@ async function planPlatform(
   // the other core while this process validates the config, loads Pulumi and runs the program.
   // Modules load in that order on purpose.
   const document = readStackInputDocument({ stack: args.stack, stackFile: args.stackFile });
+  checkNotAnInput(args, [document.stackFile]);
   const { launchPolicyPack, stopPackOnError } = require("./pack-launch") as typeof import("./pack-launch");
   const started = args.skipPolicy
     ? undefined
@@ -201,8 +199,7 @@ async function planPlatform(
     throw new ProgramFailedError(`${programFailed}: ${describeFailure(error)}`);
   }
   const oncall = input.loaded.config.oncall;
-  const inputs = [document.stackFile];
-  if (!policy) return { ...plan, oncallGaps: oncall && oncallGapsOf(oncall), inputs };
+  if (!policy) return { ...plan, oncallGaps: oncall && oncallGapsOf(oncall) };
   // The pack analyzes on the other core; the on-call check, which needs only the config, runs
   // meanwhile, once the first analyze calls are on their way.
   const report = policy.finish(plan);
@@ -210,7 +207,7 @@ async function planPlatform(
   await new Promise(setImmediate);
   const oncallGaps = oncall && oncallGapsOf(oncall);
   plan.result.policy = await report;
-  return { ...plan, oncallGaps, inputs };
+  return { ...plan, oncallGaps };
 }
 
 /**
@@ -219,10 +216,11 @@ async function planPlatform(
  */
 async function planTeamProject(
   args: CliArguments,
-): Promise<{ result: StackPlan["result"]; oncallGaps?: Gap[]; inputs: string[] }> {
+): Promise<{ result: StackPlan["result"]; oncallGaps?: Gap[] }> {
   const { loadProjectInput, readStackOutputsFiles, tierFor } =
     require("./project") as typeof import("./project");
   const input = loadProjectInput({ stack: args.stack, stackFile: args.stackFile });
+  checkNotAnInput(args, [input.stackFile, input.program]);
   programFailed = `${relative(process.cwd(), input.program) || input.program}: the program failed`;
   // As for the platform's stacks: the shipped pack starts as soon as the stack's config is read.
   const { launchPolicyPack, stopPackOnError } = require("./pack-launch") as typeof import("./pack-launch");
@@ -230,6 +228,10 @@ async function planTeamProject(
   const started = args.skipPolicy ? undefined : launchPolicyPack(input, PACKAGE_ROOT);
   const { planned, tier } = await stopPackOnError(started, () => {
     const planned = readStackOutputsFiles(args.stackOutputs);
+    checkNotAnInput(
+      args,
+      planned.map((outputs) => outputs.file),
+    );
     return { planned, tier: tierFor(args.stack, args.tier, planned) };
   });
   // From here the policy check owns the pack (it stops it if the policy config is refused).
@@ -250,10 +252,13 @@ async function planTeamProject(
   }
   started?.keepAlive(true);
   if (policy) result.policy = await policy.finish({ result });
-  return { result, inputs: [input.stackFile, input.program, ...planned.map((p) => p.file)] };
+  return { result };
 }
 
-/** Refuses to write a plan over a file it read (`--json Pulumi.dev.yaml` would destroy the stack's config). */
+/**
+ * Refuses, before planning, to write a plan over a file it reads (`--json Pulumi.dev.yaml` would
+ * destroy the stack's config).
+ */
 function checkNotAnInput(args: CliArguments, inputs: string[]): void {
   const read = new Set(
     [...inputs, "Pulumi.yaml", "Pulumi.yml", "Pulumi.json", args.policyConfig]

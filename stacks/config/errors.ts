@@ -1,13 +1,18 @@
 import type { z } from "zod";
-import { quoteText, terminalText } from "./terminal-text";
+import { quoteText, terminalLines, terminalText } from "./terminal-text";
 
 /**
  * A mistake in a file the user wrote (stack config, CLI arguments, policy config, exemptions).
  * Its message is complete and meant for people: the CLI prints it without a stack trace and exits 2.
  */
 export class UserInputError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join("\n"));
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    // Problems quote what users wrote: whatever a message builder left unescaped, no problem can
+    // carry a terminal escape, an invisible character or a workflow command (see terminal-text.ts).
+    const safe = problems.map(terminalLines);
+    super(safe.join("\n"));
+    this.problems = safe;
     this.name = "UserInputError";
   }
 }

@@ -66,3 +66,23 @@ export function terminalText(value: unknown): string {
   const text = textOf(value);
   return isSafeTerminalText(text) ? text : quoteText(text);
 }
+
+/**
+ * A whole message of one or more lines, built by code that may have put untrusted text in it
+ * unescaped: its line breaks are kept (they are the message's own), everything else unsafe is made
+ * visible. Every other unsafe character becomes its `\uXXXX` escape, a line the runner would read as
+ * a workflow command gets its first `:` as `\u003a`, and `##[` becomes `##\u005b`. A backstop for
+ * messages as a whole (user-input errors): fields are escaped with `terminalText` where written.
+ */
+export function terminalLines(message: string): string {
+  return message
+    .replace(/\r\n/g, "\n")
+    .split("\n")
+    .map((line) =>
+      line
+        .replace(UNSAFE_CHARACTERS, escapeCharacter)
+        .replaceAll(LEGACY_WORKFLOW_COMMAND, "##\\u005b")
+        .replace(/^(\s*):(?=:)/, "$1\\u003a"),
+    )
+    .join("\n");
+}

@@ -1,9 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { describeValue, formatPath, formatZodIssues } from "../../stacks/config/errors";
-import { isSafeTerminalText, quoteText, terminalText } from "../../stacks/config/terminal-text";
+import { describeValue, formatPath, formatZodIssues, UserInputError } from "../../stacks/config/errors";
+import {
+  isSafeTerminalText,
+  quoteText,
+  terminalLines,
+  terminalText,
+} from "../../stacks/config/terminal-text";
+import { stackNameProblem } from "../../tools/cli/args";
 import type { PlanResult } from "../../tools/plan/model";
+import { engineConfigOf } from "../../tools/plan/project";
 import { renderOutputs, renderPlanText, renderPolicy } from "../../tools/plan/report";
 import { renderRisk, summarizeRisk } from "../../tools/plan/risk";
 import { EventLogError, parseEventLog } from "../../tools/plan-summary/events";
@@ -222,5 +229,39 @@ describe("the plan's text report with hostile names", () => {
       '  identity            1 resources; roles granted (role ×members):\n                      "roles/x\\n::error::y" ×1',
     );
     expect(lines[4]).toBe('  deletion protection 0/1 stateful resources protected; unprotected: "a\\nb"');
+  });
+});
+
+describe("user-input errors as a whole", () => {
+  it("terminalLines keeps the message's own lines and makes each one inert", () => {
+    expect(
+      terminalLines("a.yaml: x: expected y, found z\n  ::add-mask::s\r\n##[error]\u001b[1m \u202e"),
+    ).toBe("a.yaml: x: expected y, found z\n  \\u003a:add-mask::s\n##\\u005berror]\\u001b[1m \\u202e");
+  });
+
+  it("a UserInputError cannot carry an escape or a workflow command, whatever a message builder left in it", () => {
+    const error = new UserInputError([
+      "f.yaml: k: expected x, found \u001b]8;;https://e.x\u0007y",
+      "::stop-commands::t",
+    ]);
+    expect(error.problems).toEqual([
+      "f.yaml: k: expected x, found \\u001b]8;;https://e.x\\u0007y",
+      "\\u003a:stop-commands::t",
+    ]);
+    expect(error.message).toBe(error.problems.join("\n"));
+  });
+
+  it("a team stack file's config key with a line break is quoted in its one-line error", () => {
+    expect(() => engineConfigOf("team", { "a:b:c:d\n::error::x": 1 }, "Pulumi.dev.yaml")).toThrow(
+      new UserInputError([
+        'Pulumi.dev.yaml: config."a:b:c:d\\n::error::x": expected a key of the form `namespace:name`, or `name` for the project\'s own, found `"a:b:c:d\\n::error::x"`',
+      ]),
+    );
+  });
+
+  it("--stack quotes what it found with visible escapes", () => {
+    expect(stackNameProblem("dev\u202e\n")).toBe(
+      "command line: --stack: expected a stack name of letters, digits, '-', '_' or '.', found \"dev\\u202e\\n\"",
+    );
   });
 });

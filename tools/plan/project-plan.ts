@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { describeValue, UserInputError } from "../../stacks/config/errors";
+import { quoteText } from "../../stacks/config/terminal-text";
 import type { OutputMode } from "./mock-outputs";
 import {
   FULL_STACK_TRACES_ENV,
@@ -76,7 +77,7 @@ export function programFailure(error: unknown, input: ProjectInput, planned: Pla
   if (error instanceof MissingStackReferenceError) {
     const [project, stack] = error.stackName.split("/").slice(-2);
     return new UserInputError([
-      `${program}: StackReference ${JSON.stringify(error.stackName)}: expected planned outputs of stack ${stack ?? "?"} of project ${project ?? "?"} (--stack-outputs FILE, or stack-outputs/*.json: the platform repository's \`npm run plan -- --stack ${stack ?? "<stack>"} --outputs FILE\`), found ${planned.length === 0 ? "no outputs file" : planned.map((p) => `${p.project}/${p.stack} in ${p.file}`).join(", ")}`,
+      `${program}: StackReference ${quoteText(error.stackName)}: expected planned outputs of stack ${stack ?? "?"} of project ${project ?? "?"} (--stack-outputs FILE, or stack-outputs/*.json: the platform repository's \`npm run plan -- --stack ${stack ?? "<stack>"} --outputs FILE\`), found ${planned.length === 0 ? "no outputs file" : planned.map((p) => `${p.project}/${p.stack} in ${p.file}`).join(", ")}`,
     ]);
   }
   const message = error instanceof Error ? error.message : undefined;
@@ -105,7 +106,7 @@ export function programFailure(error: unknown, input: ProjectInput, planned: Pla
           ? `a value within ${range}`
           : `a value matching ${pattern}`;
     return new UserInputError([
-      `${input.stackFile}: config.${key}: expected ${expected} (as ${program} reads it), found ${JSON.stringify(value)}`,
+      `${input.stackFile}: config.${key}: expected ${expected} (as ${program} reads it), found ${quoteText(value)}`,
     ]);
   }
   const missingOutput = message && MISSING_OUTPUT.exec(message);

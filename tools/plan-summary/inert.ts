@@ -121,3 +121,22 @@ export function inertText(text: unknown, options: { max?: number } = {}): string
     .replace(/^[-+]/, (char) => `\\${char}`)
     .replace(/^(\d{1,9})([.)])(?= |$)/, "$1\\$2");
 }
+
+/**
+ * A URL for a Markdown link destination or an autolink (`[text](url)`, `<url>`): every character
+ * that could end the destination or start markup (parentheses, brackets, angle brackets, quotes,
+ * backticks, backslashes, pipes, white space, controls, anything non-ASCII) is percent-encoded, so
+ * the link points where it says and nothing after it renders. Already-encoded `%XX` stay as they are.
+ */
+export function linkDestination(url: string): string {
+  return Array.from(stripUnsafeCharacters(url).replace(/\s+/g, ""))
+    .map((character) =>
+      /^[A-Za-z0-9\-._~:/?#@!$&*+,;=%]$/.test(character)
+        ? character
+        : Array.from(
+            new TextEncoder().encode(character),
+            (byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`,
+          ).join(""),
+    )
+    .join("");
+}

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { formatGaps } from "../../components/oncall/checks";
 import { describeValue, formatPath, formatZodIssues, UserInputError } from "../../stacks/config/errors";
 import {
   isSafeTerminalText,
@@ -11,6 +12,7 @@ import {
 import { stackNameProblem } from "../../tools/cli/args";
 import type { PlanResult } from "../../tools/plan/model";
 import { engineConfigOf } from "../../tools/plan/project";
+import { describeFailure } from "../../tools/plan/project-plan";
 import { renderOutputs, renderPlanText, renderPolicy } from "../../tools/plan/report";
 import { renderRisk, summarizeRisk } from "../../tools/plan/risk";
 import { EventLogError, parseEventLog } from "../../tools/plan-summary/events";
@@ -263,5 +265,27 @@ describe("user-input errors as a whole", () => {
     expect(stackNameProblem("dev\u202e\n")).toBe(
       "command line: --stack: expected a stack name of letters, digits, '-', '_' or '.', found \"dev\\u202e\\n\"",
     );
+  });
+});
+
+describe("a team program's failure and the on-call gaps, as printed", () => {
+  it("a program's error keeps its lines but no escape or workflow command", () => {
+    const previous = process.env.PLATFORM_PLAN_STACK_TRACES;
+    delete process.env.PLATFORM_PLAN_STACK_TRACES;
+    try {
+      expect(describeFailure(new TypeError("bad input\n::add-mask::x\u001b[2K\r"))).toBe(
+        "TypeError: bad input\n\\u003a:add-mask::x\\u001b[2K\\r (PLATFORM_PLAN_STACK_TRACES=1 shows where)",
+      );
+    } finally {
+      if (previous !== undefined) process.env.PLATFORM_PLAN_STACK_TRACES = previous;
+    }
+  });
+
+  it("an on-call gap's message stays on its line", () => {
+    expect(
+      formatGaps([
+        { kind: "unrouted", message: "area x\n::error::y" } as Parameters<typeof formatGaps>[0][number],
+      ]),
+    ).toBe('on-call check: 1 gap\n  unrouted: "area x\\n::error::y"');
   });
 });

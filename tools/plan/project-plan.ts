@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { describeValue, UserInputError } from "../../stacks/config/errors";
-import { quoteText } from "../../stacks/config/terminal-text";
+import { quoteText, terminalLines } from "../../stacks/config/terminal-text";
 import type { OutputMode } from "./mock-outputs";
 import {
   FULL_STACK_TRACES_ENV,
@@ -151,7 +151,9 @@ export function describeFailure(error: unknown): string {
   const compile = error instanceof Error ? COMPILE_ERROR.exec(error.message) : null;
   if (compile) {
     const [, file, line, column, text] = compile;
-    return `it does not compile: ${path.relative(process.cwd(), file) || file}:${line}:${column}: ${text}`;
+    return terminalLines(
+      `it does not compile: ${path.relative(process.cwd(), file) || file}:${line}:${column}: ${text}`,
+    );
   }
   if (!(error instanceof Error)) return `it threw ${describeValue(error)}, not an Error`;
   const name = errorName(error) && errorName(error) !== "Error" ? errorName(error) : error.name;
@@ -161,5 +163,6 @@ export function describeFailure(error: unknown): string {
     process.env[FULL_STACK_TRACES_ENV] === "1" && error.stack
       ? `\n${error.stack}`
       : ` (${FULL_STACK_TRACES_ENV}=1 shows where)`;
-  return `${name}: ${message}${trace}`;
+  // The program's own message: its lines are kept, its escapes and workflow commands are not.
+  return terminalLines(`${name}: ${message}${trace}`);
 }

@@ -9,7 +9,7 @@ export class UserInputError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
     // Problems quote what users wrote: whatever a message builder left unescaped, no problem can
-    // carry a terminal escape, an invisible character or a workflow command (see terminal-text.ts).
+    // carry a terminal escape, an invisible character or a workflow command (see policies/lib/terminal-text.ts).
     const safe = problems.map(terminalLines);
     super(safe.join("\n"));
     this.problems = safe;

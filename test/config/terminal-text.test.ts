@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { formatGaps } from "../../components/oncall/checks";
+import { ExemptionRegisterError, loadExemptions } from "../../policies/exemptions";
 import { describeValue, formatPath, formatZodIssues, UserInputError } from "../../stacks/config/errors";
 import {
   isSafeTerminalText,
@@ -287,5 +288,25 @@ describe("a team program's failure and the on-call gaps, as printed", () => {
         { kind: "unrouted", message: "area x\n::error::y" } as Parameters<typeof formatGaps>[0][number],
       ]),
     ).toBe('on-call check: 1 gap\n  unrouted: "area x\\n::error::y"');
+  });
+});
+
+describe("the exemption register's errors", () => {
+  it("quote a policy name with visible escapes, on one line (the schema's message)", () => {
+    const register = [
+      "exemptions:",
+      '  - policy: "x\\n::error::forged\\u202e"',
+      "    resource: urn:pulumi:dev::platform::gcp:storage/bucket:Bucket::b",
+      "    stacks: [dev]",
+      "    owner: team",
+      "    reason: a temporary exemption for a test",
+      "    ticket: PLAT-142",
+      "    expires: 2027-01-01",
+    ].join("\n");
+    expect(() => loadExemptions("policies/exemptions.yaml", register, ["bucket-public"])).toThrow(
+      new ExemptionRegisterError(
+        'policies/exemptions.yaml: exemptions[0].policy: expected a policy name in kebab-case, found "x\\n::error::forged\\u202e"',
+      ),
+    );
   });
 });

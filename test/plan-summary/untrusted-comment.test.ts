@@ -50,6 +50,11 @@ describe("inert text: the rest of the class", () => {
     expect(inertText("<!-- hidden -->")).toBe("&lt;\\!-- hidden --&gt;");
   });
 
+  it("a code span holds no `##[` (a workflow command anywhere in a log line)", () => {
+    expect(codeSpan("x##[error]forged")).toBe(`\`x##${WJ}[error]forged\``);
+    expect(inertText("x##[error]")).toBe(`x\\#${WJ}\\#${WJ}\\[error\\]`);
+  });
+
   it("removes every invisible format character and variation selector, not only bidi and zero-width ones", () => {
     // Soft hyphen, Mongolian vowel separator, deprecated format controls, interlinear annotation,
     // Unicode tags (they spell "IGNORE" invisibly), variation selectors.
@@ -185,6 +190,7 @@ const COLUMNS: Record<string, number> = {
 function expectInert(markdown: string): void {
   expect(markdown.startsWith(COMMENT_MARKER_PREFIX)).toBe(true);
   expect(markdown.split("<!--")).toHaveLength(2);
+  expect(markdown).not.toContain("##[");
   // The renderer's own folds, each on its line: every one it opens is closed.
   const lines = markdown.split("\n");
   expect(lines.filter((line) => line.startsWith("<details><summary>")).length).toBe(
@@ -243,6 +249,7 @@ describe("property: whatever the event log says, the comment is inert and whole"
         "<!--",
         "-->",
         "<details>",
+        "##[",
         "</details>",
         "https://e.x",
         COMMENT_MARKER_PREFIX,

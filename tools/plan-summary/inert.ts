@@ -81,7 +81,9 @@ export function codeSpan(text: unknown, options: { max?: number; inTable?: boole
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   // A code span shows `<!--` literally, but the raw body would then hold a second `<!-- ` marker
   // (the workflow finds its comment by the marker): a WORD JOINER keeps it out of the raw text.
-  content = content.replace(/<!/g, `<${WORD_JOINER}!`);
+  // Likewise `##[`, which the Actions runner reads as a workflow command anywhere in a line of a
+  // log, should the comment be printed to one (`npm run plan:summary` without --out).
+  content = content.replace(/<!/g, `<${WORD_JOINER}!`).replace(/##\[/g, `##${WORD_JOINER}[`);
   return `${fence}${content}${fence}`;
 }
 

@@ -5,6 +5,7 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { tierOf } from "./lib/context";
+import { quoteText, terminalLines, terminalText } from "./lib/terminal-text";
 import { yamlErrorText } from "./lib/yaml-error";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -97,7 +98,8 @@ export interface ExemptionInForce {
 /** A register that cannot be used: the message names the file, the path in it, expected and found. */
 export class ExemptionRegisterError extends Error {
   constructor(message: string) {
-    super(message);
+    // It quotes the register, which a pull request can change: no escape or workflow command.
+    super(terminalLines(message));
     this.name = "ExemptionRegisterError";
   }
 }
@@ -106,14 +108,20 @@ function pathText(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "(top level)";
   return path
     .map((segment, index) =>
-      typeof segment === "number" ? `[${segment}]` : `${index === 0 ? "" : "."}${String(segment)}`,
+      typeof segment === "number"
+        ? `[${segment}]`
+        : `${index === 0 ? "" : "."}${terminalText(String(segment))}`,
     )
     .join("");
 }
 
 function foundText(input: unknown): string {
   if (input === undefined) return "nothing";
-  const text = JSON.stringify(input);
+  if (typeof input === "string") {
+    const points = Array.from(input);
+    return quoteText(points.length > 78 ? `${points.slice(0, 75).join("")}...` : input);
+  }
+  const text = terminalText(JSON.stringify(input) ?? String(input));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -155,7 +163,7 @@ export function loadExemptions(
         unknown
           .map(
             ({ entry, index }) =>
-              `${file}: exemptions[${index}].policy: expected the name of a policy in the pack, found ${JSON.stringify(entry.policy)}`,
+              `${file}: exemptions[${index}].policy: expected the name of a policy in the pack, found ${quoteText(entry.policy)}`,
           )
           .join("\n"),
       );
@@ -176,7 +184,7 @@ export function loadExemptions(
         loose
           .map(
             ({ entry, index }) =>
-              `${file}: exemptions[${index}].resource: expected an exact URN (no *) to exempt the security policy ${entry.policy} on a prod stack, found ${JSON.stringify(entry.resource)}`,
+              `${file}: exemptions[${index}].resource: expected an exact URN (no *) to exempt the security policy ${terminalText(entry.policy)} on a prod stack, found ${quoteText(entry.resource)}`,
           )
           .join("\n"),
       );

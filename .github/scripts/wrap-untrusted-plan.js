@@ -10,7 +10,10 @@ const MARKER_PREFIX = "<!-- platform-plan-summary:stack=";
 const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+// Format characters (bidi, zero-width, tags that spell hidden text) and variation selectors.
+const INVISIBLE = /[\p{Cf}\p{Variation_Selector}]/gu;
+// Half a surrogate pair (also what a cut in the middle of an emoji leaves): shown as U+FFFD.
+const LONE_SURROGATE = /\p{Cs}/gu;
 
 /**
  * @param {string} body the artifact's plan.md, untrusted
@@ -26,10 +29,13 @@ module.exports = function wrapUntrustedPlan(body, { stack, runUrl, headSha }) {
     .replace(ANSI, "")
     .replace(CONTROL, "")
     .replace(INVISIBLE, "")
+    .replace(LONE_SURROGATE, "\ufffd")
+    // Only the platform's own marker line may hold `<!--` in the raw comment (the fence shows the text as it is).
+    .replace(/<!/g, "<\u2060!")
     .trim();
   let cut = "";
   if (text.length > MAX_UNTRUSTED_CHARACTERS) {
-    text = text.slice(0, MAX_UNTRUSTED_CHARACTERS);
+    text = text.slice(0, MAX_UNTRUSTED_CHARACTERS).replace(LONE_SURROGATE, "\ufffd");
     cut = `\n\n_Cut at ${MAX_UNTRUSTED_CHARACTERS} characters: see the workflow run for the rest._`;
   }
   const longest = Math.max(0, ...(text.match(/`+/g) || []).map((run) => run.length));

@@ -1,4 +1,5 @@
 import { type OncallConfig, REQUIRED_AREAS, SEVERITIES } from "../../stacks/config/oncall";
+import { terminalText } from "../../stacks/config/terminal-text";
 import { handoffsBetween, onDuty } from "./rotation";
 import { findRoute, firstHumanMinute, reachesHuman, whoIsNotified } from "./simulate";
 import { zoneOffsetMinutes } from "./zone-offset";
@@ -157,6 +158,6 @@ export function formatGaps(gaps: Gap[]): string {
   if (gaps.length === 0) return "on-call check: no gaps";
   return [
     `on-call check: ${gaps.length} gap${gaps.length === 1 ? "" : "s"}`,
-    ...gaps.map((gap) => `  ${gap.kind}: ${gap.message}`),
+    ...gaps.map((gap) => `  ${gap.kind}: ${terminalText(gap.message)}`),
   ].join("\n");
 }

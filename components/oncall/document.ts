@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { type OncallConfig, SEVERITIES, type Severity, WEEKDAYS } from "../../stacks/config/oncall";
+import { codeSpan, inertText, linkDestination, sanitize } from "../../tools/plan-summary/inert";
 import { onDuty } from "./rotation";
 import { MONITORING_SEVERITY } from "./severity";
 import { describeReceiver } from "./simulate";
@@ -23,10 +24,13 @@ const minutes = (value: number) => (value >= 60 && value % 60 === 0 ? `${value /
 const personName = (model: OncallConfig, id: string | null | undefined) =>
   id ? (model.people.find((p) => p.id === id)?.name ?? id) : "nobody";
 const capitalize = (text: string) => text[0].toUpperCase() + text.slice(1);
+/** Free text from the stack file (a person's name, a description) as inert Markdown (see inert.ts). */
+const prose = (text: string) => inertText(text, { max: 500 });
+const personText = (model: OncallConfig, id: string | null | undefined) => prose(personName(model, id));
 
 /** Mermaid-safe label text: no quotes, brackets or pipes. */
 function label(text: string): string {
-  return text
+  return sanitize(text, 200)
     .replace(/["[\]{}|<>#]/g, " ")
     .replace(/\s+/g, " ")
     .trim();
@@ -106,8 +110,8 @@ export function renderOncallDocument(model: OncallConfig, stack: string, startDa
       model.areas.map((a) => [
         a.name,
         a.owner,
-        a.description,
-        a.runbook ? `[runbook](${a.runbook})` : "none",
+        prose(a.description),
+        a.runbook ? `[runbook](${linkDestination(a.runbook)})` : "none",
       ]),
     ),
     "",
@@ -128,7 +132,7 @@ export function renderOncallDocument(model: OncallConfig, stack: string, startDa
         const level = model.severities[s];
         return [
           s,
-          level.meaning,
+          prose(level.meaning),
           minutes(level.responseMinutes),
           level.notify,
           level.renotifyMinutes ? `every ${minutes(level.renotifyMinutes)}` : "no",
@@ -165,7 +169,10 @@ export function renderOncallDocument(model: OncallConfig, stack: string, startDa
         r.channels
           .map((name) => {
             const receiver = model.receivers.find((x) => x.name === name);
-            return receiver ? `${name} (${describeReceiver(receiver)})` : name;
+            if (!receiver) return name;
+            // Addresses and URLs are free text: shown literally, as code, never as links or markup.
+            const described = describeReceiver(receiver);
+            return `${name} (${receiver.type === "email" || receiver.type === "webhook" ? codeSpan(described, { max: 300 }) : described})`;
           })
           .join(", "),
       ]),
@@ -197,7 +204,7 @@ export function renderOncallDocument(model: OncallConfig, stack: string, startDa
         ["Handoff", ...layers.map(capitalize)],
         rotationPreview(model, rotation.name, start).map((row) => [
           `${row.handoff} (${row.day})`,
-          ...layers.map((l) => row.layers[l]),
+          ...layers.map((l) => prose(row.layers[l])),
         ]),
       ),
       "",
@@ -232,11 +239,11 @@ export function renderOncallDocument(model: OncallConfig, stack: string, startDa
           `due within ${duties.postmortemHours} hours of every SEV1/SEV2`,
         ],
         ["Backlog hygiene", `${backlog.name} ${duties.backlogHygiene.layer} of the week`, "weekly"],
-        ["Review standards", personName(model, duties.reviewStandards), "owner"],
-        ["Documentation", personName(model, duties.documentation), "owner"],
+        ["Review standards", personText(model, duties.reviewStandards), "owner"],
+        ["Documentation", personText(model, duties.documentation), "owner"],
         [
           "Release",
-          `release captain (${duties.release.captains.map((c) => personName(model, c)).join(", ")} in turn)`,
+          `release captain (${duties.release.captains.map((c) => personText(model, c)).join(", ")} in turn)`,
           `every ${duties.release.everyWeeks} weeks on ${capitalize(duties.release.weekday)}`,
         ],
         ["Runbook review", "area owners", `every ${duties.runbookReviewWeeks} weeks`],
@@ -247,19 +254,19 @@ export function renderOncallDocument(model: OncallConfig, stack: string, startDa
   out.push(
     "Release captains in the preview window:",
     "",
-    ...release.map((r) => `- ${r.date}: ${personName(model, r.captain)}`),
+    ...release.map((r) => `- ${r.date}: ${personText(model, r.captain)}`),
     "",
   );
   out.push("Backlog-hygiene owner per week:", "");
   for (let week = 0; week < PREVIEW_WEEKS; week++) {
     const at = DateTime.fromJSDate(start, { zone: "UTC" }).plus({ weeks: week, hours: 12 });
     out.push(
-      `- week of ${at.toISODate()}: ${personName(model, onDuty(model, backlog, duties.backlogHygiene.layer, at.toJSDate()))}`,
+      `- week of ${at.toISODate()}: ${personText(model, onDuty(model, backlog, duties.backlogHygiene.layer, at.toJSDate()))}`,
     );
   }
   out.push("", "## Runbooks", "");
   for (const area of model.areas)
-    out.push(`- ${area.name}: ${area.runbook ? `<${area.runbook}>` : "none yet"}`);
+    out.push(`- ${area.name}: ${area.runbook ? `<${linkDestination(area.runbook)}>` : "none yet"}`);
   out.push("", `Incident template: [${stack}-incident-template.md](${stack}-incident-template.md).`, "");
   return out.join("\n");
 }
@@ -306,7 +313,7 @@ export function renderIncidentTemplate(model: OncallConfig, stack: string): stri
       ["Severity", "Meaning", "Acknowledge within", "Internal updates"],
       SEVERITIES.map((s) => [
         s,
-        model.severities[s].meaning,
+        prose(model.severities[s].meaning),
         minutes(model.severities[s].responseMinutes),
         updateCadence(model, s),
       ]),

@@ -1,12 +1,18 @@
 import type { z } from "zod";
+import { quoteText, terminalLines, terminalText } from "./terminal-text";
 
 /**
  * A mistake in a file the user wrote (stack config, CLI arguments, policy config, exemptions).
  * Its message is complete and meant for people: the CLI prints it without a stack trace and exits 2.
  */
 export class UserInputError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join("\n"));
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    // Problems quote what users wrote: whatever a message builder left unescaped, no problem can
+    // carry a terminal escape, an invisible character or a workflow command (see policies/lib/terminal-text.ts).
+    const safe = problems.map(terminalLines);
+    super(safe.join("\n"));
+    this.problems = safe;
     this.name = "UserInputError";
   }
 }
@@ -20,7 +26,7 @@ export function formatPath(path: readonly PathSegment[]): string {
   let text = "";
   for (const segment of path) {
     if (typeof segment === "number") text += `[${segment}]`;
-    else text += text === "" ? segment : `.${segment}`;
+    else text += text === "" ? terminalText(segment) : `.${terminalText(segment)}`;
   }
   return text === "" ? "(top level)" : text;
 }
@@ -30,9 +36,13 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing (the key is missing)";
   if (value === null) return "null";
   if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? "" : "s"}`;
-  if (typeof value === "object") return `an object with keys ${Object.keys(value).join(", ") || "(none)"}`;
-  if (typeof value === "string")
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "object")
+    return `an object with keys ${Object.keys(value).map(terminalText).join(", ") || "(none)"}`;
+  if (typeof value === "string") {
+    // Cut at a code point, never inside a surrogate pair.
+    const points = Array.from(value);
+    return quoteText(points.length > 80 ? `${points.slice(0, 77).join("")}...` : value);
+  }
   return `${typeof value} ${String(value)}`;
 }
 
@@ -111,7 +121,9 @@ export function formatZodIssues(issues: readonly z.core.$ZodIssue[], context: Is
           : known.length > 0
             ? `; known keys: ${known.join(", ")}`
             : "";
-        lines.push(line(context, [...path, key], "no such key", `unknown key \`${key}\`${hint}`));
+        lines.push(
+          line(context, [...path, key], "no such key", `unknown key \`${terminalText(key)}\`${hint}`),
+        );
       }
       continue;
     }
@@ -161,5 +173,5 @@ function line(context: IssueContext, path: readonly PathSegment[], expected: str
   const fullPath = context.displayPath ? context.displayPath(path) : [...path];
   const lineNumber = context.locate?.(fullPath);
   const where = lineNumber ? ` (line ${lineNumber})` : "";
-  return `${context.file}: ${formatPath(fullPath)}: expected ${expected}, found ${found}${where}`;
+  return `${terminalText(context.file)}: ${formatPath(fullPath)}: expected ${expected}, found ${found}${where}`;
 }

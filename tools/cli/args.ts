@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UserInputError } from "../../stacks/config/errors";
+import { quoteText } from "../../stacks/config/terminal-text";
 
 /** Command-line handling shared by the project's commands: every mistake is a UserInputError (exit 2). */
 
@@ -29,7 +30,7 @@ const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 export function stackNameProblem(stack: string | undefined): string | undefined {
   if (!stack) return "command line: --stack: expected a stack name, found nothing";
   if (!STACK_NAME.test(stack)) {
-    return `command line: --stack: expected a stack name of letters, digits, '-', '_' or '.', found ${JSON.stringify(stack)}`;
+    return `command line: --stack: expected a stack name of letters, digits, '-', '_' or '.', found ${quoteText(stack)}`;
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { prometheusRules, ruleFileYaml } from "../../components/monitoring/prometheus";
 import { UserInputError } from "../../stacks/config/errors";
+import { quoteText } from "../../stacks/config/terminal-text";
 import { parseFlags, stackNameProblem, userInputExitCode, writeOutputFile } from "../cli/args";
 import { loadStackInput } from "../plan/input";
 
@@ -29,7 +30,7 @@ export function parseRulesArguments(argv: string[]): RulesArguments | "help" {
   if (command === "--help" || command === "-h") return "help";
   if (command !== "rules") {
     throw new UserInputError([
-      `command line: expected the command \`rules\`, found ${command === undefined ? "nothing" : JSON.stringify(command)}\n${USAGE}`,
+      `command line: expected the command \`rules\`, found ${command === undefined ? "nothing" : quoteText(command)}\n${USAGE}`,
     ]);
   }
   const values = parseFlags(

@@ -7,6 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatBytes, INPUT_LIMITS, InputFileError, readInputFile } from "../../stacks/config/input-file";
+import { quoteText } from "../../stacks/config/terminal-text";
 import { EventLogError, parseEventLog } from "./events";
 import { renderSummaryMarkdown } from "./markdown";
 import { summarizeEvents } from "./summarize";
@@ -45,7 +46,7 @@ function parseCliArguments(argv: string[]): { eventLog: string; stack: string; o
   if (!values.stack) throw new UsageError(`missing --stack NAME\n${USAGE}`);
   if (!STACK_NAME.test(values.stack)) {
     throw new UsageError(
-      `--stack: expected a stack name (letters, digits, '.', '_', '-', optionally org/project/stack), found ${JSON.stringify(values.stack)}`,
+      `--stack: expected a stack name (letters, digits, '.', '_', '-', optionally org/project/stack), found ${quoteText(values.stack)}`,
     );
   }
   return { eventLog: values["event-log"], stack: values.stack, out: values.out };

@@ -4,6 +4,8 @@
  * reads are typed, and every one of them is optional because older CLIs omit some.
  */
 
+import { quoteText, terminalText } from "../../stacks/config/terminal-text";
+
 export interface StepEventStateMetadata {
   type?: string;
   urn?: string;
@@ -118,15 +120,16 @@ export class EventLogError extends Error {
     readonly expected: string,
     readonly found: string,
   ) {
-    super(`${line === undefined ? file : `${file}:${line}`}: expected ${expected}, found ${found}`);
+    super(
+      `${terminalText(line === undefined ? file : `${file}:${line}`)}: expected ${expected}, found ${found}`,
+    );
     this.name = "EventLogError";
   }
 }
 
 function describeFound(text: string): string {
-  const trimmed = text.trim();
-  const shown = trimmed.length > 60 ? `${trimmed.slice(0, 60)}…` : trimmed;
-  return JSON.stringify(shown);
+  const points = Array.from(text.trim());
+  return quoteText(points.length > 60 ? `${points.slice(0, 60).join("")}…` : points.join(""));
 }
 
 function describeJsonValue(value: unknown): string {
@@ -171,7 +174,7 @@ export function parseEventLog(text: string, file: string): EngineEvent[] {
         file,
         lineNumber,
         `an engine event with one of ${ENGINE_EVENT_KINDS.slice(0, 4).join(", ")}, … (see apitype/events.go)`,
-        keys.length === 0 ? "an empty object" : `an object with keys ${keys.join(", ")}`,
+        keys.length === 0 ? "an empty object" : `an object with keys ${keys.map(terminalText).join(", ")}`,
       );
     }
     events.push(value as EngineEvent);

@@ -22,14 +22,22 @@ const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)
 /** C0 and C1 controls (tab and newlines become spaces first). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-/** Bidirectional embeddings, overrides, isolates and marks; zero-width characters; BOM. */
-const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+/**
+ * Invisible characters: every format character (bidirectional embeddings, overrides, isolates and
+ * marks; zero-width characters; BOM; soft hyphen; Unicode tags, which spell hidden ASCII) and the
+ * variation selectors (invisible, and able to carry hidden data after any character).
+ */
+const INVISIBLE = /[\p{Cf}\p{Variation_Selector}]/gu;
+
+/** Half of a surrogate pair on its own (a cut emoji, or a JSON "\ud800"): no character, shown as U+FFFD. */
+const LONE_SURROGATE = /\p{Cs}/gu;
 
 const WORD_JOINER = "\u2060";
 
 /** Removes terminal escapes, controls and bidi/zero-width characters; keeps lines and Markdown. */
 export function stripUnsafeCharacters(text: string): string {
   return text
+    .replace(LONE_SURROGATE, "\ufffd")
     .replace(ANSI, "")
     .replace(/\r\n?/g, "\n")
     .replace(/[^\S\n]/g, (c) => (c === "\t" ? " " : c))
@@ -41,6 +49,7 @@ export function stripUnsafeCharacters(text: string): string {
 export function sanitize(text: unknown, max: number): string {
   const value = typeof text === "string" ? text : text === undefined || text === null ? "" : String(text);
   const clean = value
+    .replace(LONE_SURROGATE, "\ufffd")
     .replace(ANSI, "")
     .replace(/[\t\n\r\u0085\u2028\u2029]+/g, " ")
     .replace(CONTROL, "")
@@ -70,15 +79,22 @@ export function codeSpan(text: unknown, options: { max?: number; inTable?: boole
   if (content.startsWith("`") || content.endsWith("`") || (content.startsWith(" ") && content.endsWith(" ")))
     content = ` ${content} `;
   if (options.inTable) content = content.replace(/\|/g, "\\|");
+  // A code span shows `<!--` literally, but the raw body would then hold a second `<!-- ` marker
+  // (the workflow finds its comment by the marker): a WORD JOINER keeps it out of the raw text.
+  // Likewise `##[`, which the Actions runner reads as a workflow command anywhere in a line of a
+  // log, should the comment be printed to one (`npm run plan:summary` without --out).
+  content = content.replace(/<!/g, `<${WORD_JOINER}!`).replace(/##\[/g, `##${WORD_JOINER}[`);
   return `${fence}${content}${fence}`;
 }
 
 /**
  * Markdown punctuation that can open or close an inline construct (emphasis, code, links, images,
- * strikethrough, table cells). `.`, `-`, `+` only matter at the start of a line, and every line the
- * renderer writes starts with its own `|` or `- `.
+ * strikethrough, table cells) or math (`$`, which GitHub renders as LaTeX). List markers (`-`,
+ * `+`, `1.`, `1)`) only matter at the start of a line: every line the renderer writes starts with
+ * its own `|` or `- `, and `inertText` escapes them at the start of the text too (a nested list or
+ * a thematic break inside a `- ` item).
  */
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#!|~]/g;
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#!|~$]/g;
 
 /**
  * Prose as plain text: HTML escaped, Markdown punctuation backslash-escaped, and GitHub's
@@ -103,5 +119,26 @@ export function inertText(text: unknown, options: { max?: number } = {}): string
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`);
+    .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
+    .replace(/^[-+]/, (char) => `\\${char}`)
+    .replace(/^(\d{1,9})([.)])(?= |$)/, "$1\\$2");
+}
+
+/**
+ * A URL for a Markdown link destination or an autolink (`[text](url)`, `<url>`): every character
+ * that could end the destination or start markup (parentheses, brackets, angle brackets, quotes,
+ * backticks, backslashes, pipes, white space, controls, anything non-ASCII) is percent-encoded, so
+ * the link points where it says and nothing after it renders. Already-encoded `%XX` stay as they are.
+ */
+export function linkDestination(url: string): string {
+  return Array.from(stripUnsafeCharacters(url).replace(/\s+/g, ""))
+    .map((character) =>
+      /^[A-Za-z0-9\-._~:/?#@!$&*+,;=%]$/.test(character)
+        ? character
+        : Array.from(
+            new TextEncoder().encode(character),
+            (byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`,
+          ).join(""),
+    )
+    .join("");
 }

@@ -239,12 +239,28 @@ function dangerSection(changes: readonly ResourceChange[], foldAfter: number, bu
     const key = `| ${change.danger} | ${cellCode(change.type)} |`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return {
+  const byType: Section = {
     heading: `${heading}\n\n> [!CAUTION]\n> Too many dangerous changes to list in a comment: they are counted by type below. Read the full preview in the workflow run before approving.`,
     tableHeader: "| Why | Type | Count |\n|---|---|---|\n",
     rows: [...counts].map(([key, count]) => `${key} ${count} |`),
     fold: false,
     noun: "types",
+    whole: true,
+  };
+  if (renderSection(byType, byType.rows.length).length <= budget) return byType;
+  // Types are untrusted text: many long ones must not crowd the comment out (or make it fail), so
+  // the last resort counts by kind of danger only, which has a fixed, small size.
+  const byDanger = DANGER_ORDER.map((danger) => {
+    const ofDanger = dangerous.filter((change) => change.danger === danger);
+    const types = new Set(ofDanger.map((change) => change.type)).size;
+    return ofDanger.length === 0 ? "" : `| ${danger} | ${countOf(types, "types")} | ${ofDanger.length} |`;
+  }).filter(Boolean);
+  return {
+    heading: `${heading}\n\n> [!CAUTION]\n> Too many dangerous changes to list in a comment, of too many types to count by type: they are counted by kind below. Read the full preview in the workflow run before approving.`,
+    tableHeader: "| Why | Types | Count |\n|---|---|---|\n",
+    rows: byDanger,
+    fold: false,
+    noun: "kinds",
     whole: true,
   };
 }

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { prometheusRules } from "../../components/monitoring/prometheus";
 import { planServiceMonitoring } from "../../components/monitoring/service-plan";
 import type { PlatformConfig } from "../../stacks/config/schema";
+import { terminalText } from "../../stacks/config/terminal-text";
 import type { PlannedResource } from "./model";
 
 /**
@@ -121,7 +122,7 @@ export function renderMonitoring(report: MonitoringReport): string[] {
       ? "  coverage: every service has an SLO, every SLO a page and a ticket, every alert a route, severity, team and runbook"
       : `  coverage gaps (${report.gaps.length}):`,
   );
-  for (const gap of report.gaps) lines.push(`    ${gap}`);
-  for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
+  for (const gap of report.gaps) lines.push(`    ${terminalText(gap)}`);
+  for (const warning of report.warnings) lines.push(`  warning: ${terminalText(warning)}`);
   return lines;
 }

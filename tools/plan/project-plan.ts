@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { describeValue, UserInputError } from "../../stacks/config/errors";
+import { quoteText, terminalLines } from "../../stacks/config/terminal-text";
 import type { OutputMode } from "./mock-outputs";
 import {
   FULL_STACK_TRACES_ENV,
@@ -76,7 +77,7 @@ export function programFailure(error: unknown, input: ProjectInput, planned: Pla
   if (error instanceof MissingStackReferenceError) {
     const [project, stack] = error.stackName.split("/").slice(-2);
     return new UserInputError([
-      `${program}: StackReference ${JSON.stringify(error.stackName)}: expected planned outputs of stack ${stack ?? "?"} of project ${project ?? "?"} (--stack-outputs FILE, or stack-outputs/*.json: the platform repository's \`npm run plan -- --stack ${stack ?? "<stack>"} --outputs FILE\`), found ${planned.length === 0 ? "no outputs file" : planned.map((p) => `${p.project}/${p.stack} in ${p.file}`).join(", ")}`,
+      `${program}: StackReference ${quoteText(error.stackName)}: expected planned outputs of stack ${stack ?? "?"} of project ${project ?? "?"} (--stack-outputs FILE, or stack-outputs/*.json: the platform repository's \`npm run plan -- --stack ${stack ?? "<stack>"} --outputs FILE\`), found ${planned.length === 0 ? "no outputs file" : planned.map((p) => `${p.project}/${p.stack} in ${p.file}`).join(", ")}`,
     ]);
   }
   const message = error instanceof Error ? error.message : undefined;
@@ -105,7 +106,7 @@ export function programFailure(error: unknown, input: ProjectInput, planned: Pla
           ? `a value within ${range}`
           : `a value matching ${pattern}`;
     return new UserInputError([
-      `${input.stackFile}: config.${key}: expected ${expected} (as ${program} reads it), found ${JSON.stringify(value)}`,
+      `${input.stackFile}: config.${key}: expected ${expected} (as ${program} reads it), found ${quoteText(value)}`,
     ]);
   }
   const missingOutput = message && MISSING_OUTPUT.exec(message);
@@ -150,7 +151,9 @@ export function describeFailure(error: unknown): string {
   const compile = error instanceof Error ? COMPILE_ERROR.exec(error.message) : null;
   if (compile) {
     const [, file, line, column, text] = compile;
-    return `it does not compile: ${path.relative(process.cwd(), file) || file}:${line}:${column}: ${text}`;
+    return terminalLines(
+      `it does not compile: ${path.relative(process.cwd(), file) || file}:${line}:${column}: ${text}`,
+    );
   }
   if (!(error instanceof Error)) return `it threw ${describeValue(error)}, not an Error`;
   const name = errorName(error) && errorName(error) !== "Error" ? errorName(error) : error.name;
@@ -160,5 +163,6 @@ export function describeFailure(error: unknown): string {
     process.env[FULL_STACK_TRACES_ENV] === "1" && error.stack
       ? `\n${error.stack}`
       : ` (${FULL_STACK_TRACES_ENV}=1 shows where)`;
-  return `${name}: ${message}${trace}`;
+  // The program's own message: its lines are kept, its escapes and workflow commands are not.
+  return terminalLines(`${name}: ${message}${trace}`);
 }

@@ -16,6 +16,7 @@ import {
   STACK_FILE_KEYS,
   withPlaceholders,
 } from "../../stacks/config/stack-document";
+import { quoteText, terminalText } from "../../stacks/config/terminal-text";
 import type { StackOutputs } from "./model";
 
 /**
@@ -123,7 +124,7 @@ function projectConfigValues(project: string, document: object, projectFile: str
     const qualified = qualifiedKey(project, key);
     if (qualified === undefined)
       throw new UserInputError([
-        `${projectFile}: config.${key}: expected a key of the form \`namespace:name\`, or \`name\` for the project's own, found \`${key}\``,
+        `${projectFile}: config.${terminalText(key)}: expected a key of the form \`namespace:name\`, or \`name\` for the project's own, found \`${terminalText(key)}\``,
       ]);
     const isDeclaration =
       declared !== null &&
@@ -136,7 +137,7 @@ function projectConfigValues(project: string, document: object, projectFile: str
       const own = qualified.startsWith(`${project}:`);
       if (!own && fallback !== undefined)
         throw new UserInputError([
-          `${projectFile}: config.${key}.default: expected \`value\` (a key of another namespace than ${project} takes a value, not a default), found ${describeValue(fallback)}`,
+          `${projectFile}: config.${terminalText(key)}.default: expected \`value\` (a key of another namespace than ${project} takes a value, not a default), found ${describeValue(fallback)}`,
         ]);
       value = fixed ?? fallback;
     }
@@ -155,12 +156,12 @@ function projectConfigValues(project: string, document: object, projectFile: str
 function insideProject(cwd: string, projectFile: string, key: string, value: string, what: string): string {
   if (path.isAbsolute(value))
     throw new UserInputError([
-      `${projectFile}: ${key}: expected ${what} relative to the project folder, found the absolute path ${JSON.stringify(value)}`,
+      `${projectFile}: ${key}: expected ${what} relative to the project folder, found the absolute path ${quoteText(value)}`,
     ]);
   const relative = path.relative(cwd, path.resolve(cwd, value));
   if (relative.startsWith("..") && (relative === ".." || relative.startsWith(`..${path.sep}`)))
     throw new UserInputError([
-      `${projectFile}: ${key}: expected ${what} inside the project folder, found ${JSON.stringify(value)}, which leads outside it`,
+      `${projectFile}: ${key}: expected ${what} inside the project folder, found ${quoteText(value)}, which leads outside it`,
     ]);
   return relative || ".";
 }
@@ -178,7 +179,7 @@ function readStackConfig(cwd: string, stackFile: string): Record<string, unknown
     throw new UserInputError(
       unknownKeys.map((key) => {
         const near = nearestName(key, STACK_FILE_KEYS);
-        return `${stackFile}: ${key}: expected one of ${STACK_FILE_KEYS.join(", ")}, found unknown key \`${key}\`${near ? `; did you mean \`${near}\`?` : ""}`;
+        return `${stackFile}: ${terminalText(key)}: expected one of ${STACK_FILE_KEYS.join(", ")}, found unknown key \`${terminalText(key)}\`${near ? `; did you mean \`${near}\`?` : ""}`;
       }),
     );
   const config = (document as { config?: unknown }).config ?? {};
@@ -206,18 +207,18 @@ export function engineConfigOf(
     const qualified = qualifiedKey(project, key);
     if (qualified === undefined)
       throw new UserInputError([
-        `${file}: config.${key}: expected a key of the form \`namespace:name\`, or \`name\` for the project's own, found \`${key}\``,
+        `${file}: config.${terminalText(key)}: expected a key of the form \`namespace:name\`, or \`name\` for the project's own, found \`${terminalText(key)}\``,
       ]);
     const earlier = written.get(qualified);
     if (earlier !== undefined)
       throw new UserInputError([
-        `${file}: config.${key}: expected each key once, found it also as \`${earlier}\` (both are ${qualified})`,
+        `${file}: config.${terminalText(key)}: expected each key once, found it also as \`${terminalText(earlier)}\` (both are ${terminalText(qualified)})`,
       ]);
     written.set(qualified, key);
     const badSecure = pathOfBadSecure(rawValue, "");
     if (badSecure !== undefined)
       throw new UserInputError([
-        `${file}: config.${key}${badSecure.at}.secure: expected the ciphertext string \`pulumi config set --secret\` writes, found ${describeValue(badSecure.found)}`,
+        `${file}: config.${terminalText(key)}${badSecure.at}.secure: expected the ciphertext string \`pulumi config set --secret\` writes, found ${describeValue(badSecure.found)}`,
       ]);
     const isSecret = containsSecureValue(rawValue);
     const value = isSecret ? withPlaceholders(rawValue) : rawValue;
@@ -428,7 +429,7 @@ function readStackOutputsFile(cwd: string, file: string): PlannedStackOutputs {
     const index = listed.findIndex((item) => !paths.has(item));
     if (index >= 0)
       throw new UserInputError([
-        `${file}: outputs.${key}[${index}]: expected the path of a value in outputs.values, found ${JSON.stringify(listed[index])}`,
+        `${file}: outputs.${key}[${index}]: expected the path of a value in outputs.values, found ${quoteText(listed[index])}`,
       ]);
   }
   return { file, ...parsed.data };
@@ -486,7 +487,7 @@ export function tierFor(stack: string, explicit: string | undefined, planned: Pl
   if (explicit !== undefined) {
     if ((TIERS as readonly string[]).includes(explicit)) return explicit as Tier;
     throw new UserInputError([
-      `command line: --tier: expected one of dev, staging, prod, found ${JSON.stringify(explicit)}`,
+      `command line: --tier: expected one of dev, staging, prod, found ${quoteText(explicit)}`,
     ]);
   }
   if ((TIERS as readonly string[]).includes(stack)) return stack as Tier;

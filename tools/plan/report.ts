@@ -1,3 +1,4 @@
+import { terminalText as t } from "../../stacks/config/terminal-text";
 import type { PlannedResource, PlanResult, PolicyReport, StackOutputs } from "./model";
 import { renderMonitoring } from "./monitoring";
 import { renderRisk, summarizeRisk } from "./risk";
@@ -7,15 +8,15 @@ import { KNOWN_AFTER_UP, unknownPaths } from "./unknown-values";
 export function renderPlanText(result: PlanResult): string {
   const lines: string[] = [];
   lines.push(
-    `Offline plan of stack ${result.stack} (project ${result.project}): ${result.summary.resourceCount} resources`,
+    `Offline plan of stack ${t(result.stack)} (project ${t(result.project)}): ${result.summary.resourceCount} resources`,
   );
   lines.push("");
   lines.push(...renderTree(result.resources));
   lines.push("");
   lines.push("Resources by type:");
-  const width = Math.max(...Object.keys(result.summary.byType).map((type) => type.length));
+  const width = Math.max(...Object.keys(result.summary.byType).map((type) => t(type).length));
   for (const [type, count] of Object.entries(result.summary.byType)) {
-    lines.push(`  ${type.padEnd(width)}  ${String(count).padStart(4)}`);
+    lines.push(`  ${t(type).padEnd(width)}  ${String(count).padStart(4)}`);
   }
   const unknown = result.resources.map((resource) => unknownPaths(resource.inputs).length);
   const unknownValues = unknown.reduce((sum, count) => sum + count, 0);
@@ -54,8 +55,8 @@ export function renderOutputs(outputs: StackOutputs): string[] {
   const secret = new Set(outputs.secretPaths);
   const lines: string[] = [];
   const visit = (value: unknown, path: string): void => {
-    if (unknown.has(path)) lines.push(`  ${path} = ${UNKNOWN_OUTPUT_TEXT}`);
-    else if (secret.has(path)) lines.push(`  ${path} = [secret]`);
+    if (unknown.has(path)) lines.push(`  ${t(path)} = ${UNKNOWN_OUTPUT_TEXT}`);
+    else if (secret.has(path)) lines.push(`  ${t(path)} = [secret]`);
     else if (
       value !== null &&
       typeof value === "object" &&
@@ -70,7 +71,7 @@ export function renderOutputs(outputs: StackOutputs): string[] {
       value.forEach((item, index) => {
         visit(item, `${path}[${index}]`);
       });
-    else lines.push(`  ${path} = ${typeof value === "string" ? value : JSON.stringify(value)}`);
+    else lines.push(`  ${t(path)} = ${t(typeof value === "string" ? value : JSON.stringify(value))}`);
   };
   visit(outputs.values, "");
   const marked = outputs.unknownPaths.length;
@@ -91,7 +92,7 @@ function hasMarkedPrefix(prefix: string, ...sets: Set<string>[]): boolean {
 const LEVEL_ORDER = ["mandatory", "remediate", "advisory", "disabled"];
 
 export function renderPolicy(policy: PolicyReport): string[] {
-  const lines = [`Policy pack ${policy.pack.name}@${policy.pack.version}:`];
+  const lines = [`Policy pack ${t(policy.pack.name)}@${t(policy.pack.version)}:`];
   const counts = LEVEL_ORDER.map(
     (level) => [level, policy.violations.filter((v) => v.enforcementLevel === level).length] as const,
   ).filter(([, count]) => count > 0);
@@ -107,27 +108,33 @@ export function renderPolicy(policy: PolicyReport): string[] {
       a.urn.localeCompare(b.urn),
   );
   for (const violation of sorted) {
-    const where = violation.urn ? violation.urn.slice(violation.urn.lastIndexOf("::") + 2) : "(stack)";
-    const severity = violation.severity ? `, ${violation.severity}` : "";
+    const where = violation.urn ? t(nameFromUrn(violation.urn)) : "(stack)";
+    const severity = violation.severity ? `, ${t(violation.severity)}` : "";
     lines.push(
-      `  [${violation.enforcementLevel}${severity}] ${violation.policyName} — ${where}: ${violationDetail(violation.message)}`,
+      `  [${t(violation.enforcementLevel)}${severity}] ${t(violation.policyName)} — ${where}: ${t(violationDetail(violation.message))}`,
     );
   }
   if (policy.exemptions.length > 0) {
     lines.push("  Exemptions in force:");
     for (const exemption of policy.exemptions) {
       lines.push(
-        `    ${exemption.policy} for ${exemption.resource} — ${exemption.owner}, ${exemption.ticket}, until ${exemption.expires}`,
+        `    ${t(exemption.policy)} for ${t(exemption.resource)} — ${t(exemption.owner)}, ${t(exemption.ticket)}, until ${t(exemption.expires)}`,
       );
     }
   }
   return lines;
 }
 
+/** `urn:pulumi:<stack>::<project>::<type>::<name>`: the name is all after the third `::`, `::` included. */
+function nameFromUrn(urn: string): string {
+  const parts = urn.split("::");
+  return parts.length >= 4 ? parts.slice(3).join("::") : urn;
+}
+
 /** The engine's message is the policy's description, then what this resource did wrong. */
 function violationDetail(message: string): string {
   const lines = message
-    .split("\n")
+    .split(/\r?\n/)
     .map((line) => line.trim())
     .filter(Boolean);
   return lines.length > 1 ? lines.slice(1).join(" ") : (lines[0] ?? "");
@@ -149,12 +156,12 @@ export function renderTree(resources: PlannedResource[]): string[] {
     const unknown = unknownPaths(resource.inputs);
     const flags = [
       resource.protect ? "protected" : "",
-      unknown.length > 0 ? `${unknown.join(", ")} ${KNOWN_AFTER_UP}` : "",
+      unknown.length > 0 ? `${unknown.map(t).join(", ")} ${KNOWN_AFTER_UP}` : "",
       !resource.custom && kids.length > 0 ? `${countDescendants(resource.urn, children)} resources` : "",
     ]
       .filter(Boolean)
       .join(", ");
-    lines.push(`${prefix}${branch}${resource.name}  ${resource.type}${flags ? `  [${flags}]` : ""}`);
+    lines.push(`${prefix}${branch}${t(resource.name)}  ${t(resource.type)}${flags ? `  [${flags}]` : ""}`);
     const entries = treeEntries(kids);
     entries.forEach((entry, index) => {
       const last = index === entries.length - 1;
@@ -163,7 +170,7 @@ export function renderTree(resources: PlannedResource[]): string[] {
       if ("collapsed" in entry) {
         const protectedCount = entry.collapsed.filter((kid) => kid.protect).length;
         const note = protectedCount > 0 ? `, ${protectedCount} protected` : "";
-        lines.push(`${childPrefix}${kidBranch}${entry.collapsed.length} × ${entry.type}${note}`);
+        lines.push(`${childPrefix}${kidBranch}${entry.collapsed.length} × ${t(entry.type)}${note}`);
       } else {
         walk(entry.resource, childPrefix, kidBranch, kidPrefix);
       }

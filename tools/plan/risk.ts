@@ -1,3 +1,4 @@
+import { terminalText } from "../../stacks/config/terminal-text";
 import { classifyResourceType } from "../plan-summary/classify";
 import type { PlannedResource } from "./model";
 import { isUnknownValue, KNOWN_AFTER_UP } from "./unknown-values";
@@ -77,7 +78,7 @@ export function renderRisk(risk: RiskSummary): string[] {
     grantsByRole.set(role, (grantsByRole.get(role) ?? 0) + 1);
   }
   const roles = wrap(
-    [...grantsByRole.entries()].map(([role, count]) => `${role} ×${count}`),
+    [...grantsByRole.entries()].map(([role, count]) => `${terminalText(role)} ×${count}`),
     "                      ",
   );
   const { stateful, unprotected } = risk.deletionProtection;
@@ -107,7 +108,8 @@ function wrap(items: string[], indent: string): string {
   return lines.join("\n");
 }
 
-function list(names: string[]): string {
-  if (names.length === 0) return "none";
+function list(untrusted: string[]): string {
+  if (untrusted.length === 0) return "none";
+  const names = untrusted.map(terminalText);
   return names.length > 6 ? `${names.slice(0, 6).join(", ")} and ${names.length - 6} more` : names.join(", ");
 }

@@ -74,6 +74,11 @@ beforeAll(async () => {
   } else {
     rmSync(TEAM, { recursive: true, force: true });
   }
+  // npm keeps an installed `file:` tarball of the same name and version, and takes it again from
+  // its cache by the lock file's integrity: remove both, so the team gets this run's tarball and
+  // not the one an earlier run installed.
+  rmSync(join(TEAM, "node_modules", ...manifest.name.split("/")), { recursive: true, force: true });
+  rmSync(join(TEAM, "package-lock.json"), { force: true });
   cpSync(EXAMPLE, TEAM, { recursive: true, filter: (source) => !source.includes("node_modules") });
   const teamManifest = JSON.parse(readFileSync(join(TEAM, "package.json"), "utf8"));
   // The registry has no such package: install the tarball in its place, as `npm install <tgz>` records it.

@@ -316,10 +316,18 @@ if (require.main === module) {
     );
     process.exitCode = PROGRAM_FAILED;
   });
+  let unhandledReported = false;
   process.on("unhandledRejection", (reason) => {
+    // While the program runs under mocks, the run has a listener of its own (mock-runtime.ts): it
+    // ends the run with the failure, and names a StackReference without planned outputs as such
+    // (exit 2). Answering here first would report it as the program's failure (exit 4).
+    if (process.listenerCount("unhandledRejection") > 1) return;
     const { reportedFailures, describeFailure } =
       require("./project-plan") as typeof import("./project-plan");
     if (reason !== null && typeof reason === "object" && reportedFailures.has(reason)) return;
+    // The SDK may reject several promises for one failure: the first is the plan's answer.
+    if (unhandledReported) return;
+    unhandledReported = true;
     programRunning = false;
     console.error(`${programFailed}: ${describeFailure(reason)}`);
     exitWhenFlushed(PROGRAM_FAILED);

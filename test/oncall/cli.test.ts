@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import type { OncallConfig } from "../../stacks/config/oncall";
+import { formatWho } from "../../tools/oncall/cli";
 import { runCommand } from "../helpers/cli";
 import { fixtureModel, stackFileText } from "./fixture";
 
@@ -184,6 +186,11 @@ describe("npm run oncall", () => {
       'command line: --now: expected an ISO 8601 instant with an offset, like 2026-11-28T03:00:00Z, found "tomorrow"',
     ],
     [["alertmanager", "--stack", "qa"], "command line: --out: expected a file to write, found nothing"],
+    // What the command line holds is quoted with visible escapes: a bidi override stays visible.
+    [
+      ["who", "--stack", "qa", "--area", "billing", "--severity", "SEV1\u202e"],
+      'command line: --severity: expected one of SEV1, SEV2, SEV3, SEV4, found "SEV1\\u202e"',
+    ],
     [
       ["doc", "--stack", "qa", "--start", "2026-13-01"],
       'command line: --start: expected a date YYYY-MM-DD, found "2026-13-01"',
@@ -193,6 +200,25 @@ describe("npm run oncall", () => {
     expect(run.code).toBe(2);
     expect(run.stderr.split("\n")[0]).toBe(message);
     expect(run.stdout).toBe("");
+  });
+
+  it("who's text keeps names from the stack file on their line, quoted with visible escapes", () => {
+    const model = { people: [{ id: "eve", name: "Eve\n::error::forged" }] } as unknown as OncallConfig;
+    const text = formatWho(model, {
+      area: "billing",
+      severity: "SEV1",
+      at: "2026-03-11T13:30:00.000Z",
+      owner: "payments",
+      mode: "page",
+      quietHours: false,
+      notifications: [
+        { minute: 0, level: 1, target: "payments primary", person: "eve", channel: "pd\u202epayments" },
+      ],
+    });
+    expect(text.split("\n")).toEqual([
+      "billing SEV1 at 2026-03-11T13:30:00.000Z: owner payments, notifies by page",
+      '  +  0 min  level 1  payments primary -> "Eve\\n::error::forged" (eve)  via "pd\\u202epayments"',
+    ]);
   });
 
   it("exits 2 naming the file and path of a config mistake", async () => {

@@ -3,6 +3,7 @@ import type { WhoResult } from "../../components/oncall/simulate";
 import { UserInputError } from "../../stacks/config/errors";
 import type { OncallConfig } from "../../stacks/config/oncall";
 import { SEVERITIES, type Severity } from "../../stacks/config/severities";
+import { quoteText, terminalText as t } from "../../stacks/config/terminal-text";
 import { parseFlags, stackNameProblem, userInputExitCode, writeOutputFile } from "../cli/args";
 
 // The stack's config (YAML, zod, luxon) and the renderers load only once the command line is
@@ -42,7 +43,7 @@ function parseInstant(flag: string, value: string): Date {
   const parsed = luxon().DateTime.fromISO(value, { setZone: true });
   if (!/(Z|[+-]\d{2}:?\d{2})$/.test(value) || !parsed.isValid) {
     throw new UserInputError([
-      `command line: --${flag}: expected an ISO 8601 instant with an offset, like 2026-11-28T03:00:00Z, found ${JSON.stringify(value)}`,
+      `command line: --${flag}: expected an ISO 8601 instant with an offset, like 2026-11-28T03:00:00Z, found ${quoteText(value)}`,
     ]);
   }
   return parsed.toJSDate();
@@ -52,7 +53,7 @@ function parseInstant(flag: string, value: string): Date {
 function dateProblem(start: string): void {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || !luxon().DateTime.fromISO(start).isValid)
     throw new UserInputError([
-      `command line: --start: expected a date YYYY-MM-DD, found ${JSON.stringify(start)}`,
+      `command line: --start: expected a date YYYY-MM-DD, found ${quoteText(start)}`,
     ]);
 }
 
@@ -72,12 +73,12 @@ export function loadOncall(stack: string, stackFile?: string): { model: OncallCo
 
 export function formatWho(model: OncallConfig, result: WhoResult): string {
   const lines = [
-    `${result.area} ${result.severity} at ${result.at}: owner ${result.owner}, notifies by ${result.mode}${result.quietHours ? " (quiet hours: lowered to chat)" : ""}`,
+    `${t(result.area)} ${result.severity} at ${result.at}: owner ${t(result.owner)}, notifies by ${result.mode}${result.quietHours ? " (quiet hours: lowered to chat)" : ""}`,
   ];
   for (const n of result.notifications) {
     const person = n.person ? (model.people.find((p) => p.id === n.person)?.name ?? n.person) : undefined;
     lines.push(
-      `  +${String(n.minute).padStart(3)} min  level ${n.level}  ${n.target}${n.person ? ` -> ${person} (${n.person})` : n.level > 0 ? " -> nobody on duty" : ""}  via ${n.channel}`,
+      `  +${String(n.minute).padStart(3)} min  level ${n.level}  ${t(n.target)}${n.person ? ` -> ${t(person)} (${t(n.person)})` : n.level > 0 ? " -> nobody on duty" : ""}  via ${t(n.channel)}`,
     );
   }
   return lines.join("\n");
@@ -95,7 +96,7 @@ export async function main(
     }
     if (!(COMMANDS as readonly string[]).includes(command ?? "")) {
       throw new UserInputError([
-        `command line: command: expected one of ${COMMANDS.join(", ")}, found ${command === undefined ? "nothing" : JSON.stringify(command)}\n${USAGE}`,
+        `command line: command: expected one of ${COMMANDS.join(", ")}, found ${command === undefined ? "nothing" : quoteText(command)}\n${USAGE}`,
       ]);
     }
     const values = parseFlags(
@@ -133,7 +134,7 @@ export async function main(
     const severity = values.severity as string | undefined;
     if (command === "who" && (!severity || !(SEVERITIES as readonly string[]).includes(severity)))
       throw new UserInputError([
-        `command line: --severity: expected one of ${SEVERITIES.join(", ")}, found ${severity === undefined ? "nothing" : JSON.stringify(severity)}`,
+        `command line: --severity: expected one of ${SEVERITIES.join(", ")}, found ${severity === undefined ? "nothing" : quoteText(severity)}`,
       ]);
     const at = values.at ? parseInstant("at", values.at as string) : undefined;
     const now = values.now ? parseInstant("now", values.now as string) : undefined;
@@ -149,7 +150,7 @@ export async function main(
         const areas = model.areas.map((a) => a.name);
         if (!area || !areas.includes(area))
           throw new UserInputError([
-            `command line: --area: expected one of the areas of ${file} (${areas.join(", ")}), found ${area === undefined ? "nothing" : JSON.stringify(area)}`,
+            `command line: --area: expected one of the areas of ${file} (${areas.join(", ")}), found ${area === undefined ? "nothing" : quoteText(area)}`,
           ]);
         const { whoIsNotified } =
           require("../../components/oncall/simulate") as typeof import("../../components/oncall/simulate");

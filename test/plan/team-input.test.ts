@@ -429,6 +429,34 @@ describe("a team's program", () => {
     });
   });
 
+  it("loads main as it is with runtime option typescript: false, as the language host does", async () => {
+    const noTypeScript = "name: svc\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n";
+    const [typed, plain, mistyped] = await Promise.all([
+      plan(project({ "Pulumi.yaml": noTypeScript, "index.ts": "export const x: number = 1;\n" }), ...DEV),
+      plan(
+        project({
+          "Pulumi.yaml": `${noTypeScript}main: index.js\n`,
+          "index.js": "exports.x = 1;\n",
+          "index.ts": null,
+        }),
+        ...DEV,
+      ),
+      plan(project({ "Pulumi.yaml": noTypeScript.replace("typescript: false", 'typescript: "no"') }), ...DEV),
+    ]);
+    expect(typed).toEqual({
+      code: 4,
+      stdout: "",
+      stderr:
+        "index.ts: the program failed: SyntaxError: Missing initializer in const declaration (PLATFORM_PLAN_STACK_TRACES=1 shows where)\n",
+    });
+    expect([plain.code, plain.stderr, plain.stdout.split("\n").at(-2)]).toEqual([0, "", "  x = 1"]);
+    expect(mistyped).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: 'Pulumi.yaml: runtime.options.typescript: expected true or false, found "no"\n',
+    });
+  });
+
   it("exits 4 when the program never finishes or ends the process itself, instead of a silent exit", async () => {
     const [never, exits] = await Promise.all([
       plan(project({ "index.ts": "export const x = new Promise(() => {});\n" }), ...DEV),

@@ -22,9 +22,9 @@ export async function planProject(
   planned: PlannedStackOutputs[],
   outputs: OutputMode = "preview",
 ): Promise<PlanResult> {
-  if (/\.[cm]?ts$/.test(input.program)) {
-    // Transpile only, like `pulumi preview` with `typescript: false` or a prebuilt program; the
-    // team's own `tsc` type-checks. The loader is this package's dependency, not the team's.
+  if (input.typescript !== false && /\.[cm]?ts$/.test(input.program)) {
+    // Transpile only (the team's own `tsc` type-checks). With `typescript: false` the language host
+    // loads `main` as it is, and so does the plan. The loader is this package's dependency.
     (require("tsx/cjs/api") as { register(): unknown }).register();
   }
   try {

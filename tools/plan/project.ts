@@ -37,6 +37,11 @@ export interface ProjectInput {
   /** Config as the engine passes it: fully qualified keys, string values (objects as JSON). */
   engineConfig: Record<string, string>;
   secretKeys: string[];
+  /**
+   * Whether the language host compiles TypeScript (`runtime.options.typescript` in Pulumi.yaml,
+   * true unless set to false): with false, Node loads `main` as it is, as `pulumi preview` does.
+   */
+  typescript?: boolean;
 }
 
 const projectFileSchema = z.object({
@@ -80,7 +85,12 @@ export function loadProjectInput(options: { stack: string; stackFile?: string; c
           : "a string";
     throw new UserInputError([`${projectFile}: ${where}: expected ${expected}, found ${found}`]);
   }
-  const { name, main, stackConfigDir } = parsed.data;
+  const { name, main, stackConfigDir, runtime } = parsed.data;
+  const typescript = typeof runtime === "object" ? (runtime.options?.typescript ?? true) : true;
+  if (typeof typescript !== "boolean")
+    throw new UserInputError([
+      `${projectFile}: runtime.options.typescript: expected true or false, found ${describeValue(typescript)}`,
+    ]);
   const stackFileName = `Pulumi.${options.stack}${path.extname(projectFile)}`;
   const stackFile =
     options.stackFile ??
@@ -101,6 +111,7 @@ export function loadProjectInput(options: { stack: string; stackFile?: string; c
     stackFile,
     engineConfig,
     secretKeys,
+    typescript,
   };
 }
 

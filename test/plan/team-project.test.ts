@@ -65,6 +65,7 @@ describe("a team's Pulumi.yaml and stack file", () => {
       stackFile: "Pulumi.dev.yaml",
       engineConfig: { "svc:a": "b" },
       secretKeys: [],
+      typescript: true,
     });
   });
 

@@ -6,6 +6,7 @@ import { UserInputError } from "../../stacks/config/errors";
 import type { OncallConfig } from "../../stacks/config/oncall";
 import { parseFlags, stackNameProblem, userInputExitCode, writeOutputFile } from "../cli/args";
 import { PROJECT_NAME, readStackInputDocument } from "./input-document";
+import { PROJECT_FILES } from "./package-root";
 import type { StackPlan } from "./plan";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--stack-file PATH] [--known-outputs] [--json FILE] [--markdown FILE]
@@ -261,7 +262,7 @@ async function planTeamProject(
  */
 function checkNotAnInput(args: CliArguments, inputs: string[]): void {
   const read = new Set(
-    [...inputs, "Pulumi.yaml", "Pulumi.yml", "Pulumi.json", args.policyConfig]
+    [...inputs, ...PROJECT_FILES, args.policyConfig]
       .filter((file): file is string => file !== undefined)
       .map((file) => resolve(file)),
   );

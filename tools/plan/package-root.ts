@@ -1,6 +1,9 @@
 import { existsSync, realpathSync } from "node:fs";
 import * as path from "node:path";
 
+/** A Pulumi project's file, by the names the Pulumi CLI looks for, in its order. */
+export const PROJECT_FILES = ["Pulumi.json", "Pulumi.yaml", "Pulumi.yml"];
+
 /** The folder of this package: the platform repository, or node_modules/@acme/platform. */
 export const PACKAGE_ROOT = findPackageRoot(__dirname);
 

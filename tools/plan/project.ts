@@ -25,6 +25,8 @@ import type { StackOutputs } from "./model";
  * of Pulumi imports, like input.ts: the policy pack starts before the SDKs load.
  */
 
+import { PROJECT_FILES } from "./package-root";
+
 export { isPlatformRepository, PACKAGE_ROOT } from "./package-root";
 
 export interface ProjectInput {
@@ -55,9 +57,6 @@ const projectFileSchema = z.object({
   main: z.string().optional(),
   stackConfigDir: z.string().optional(),
 });
-
-/** The project file's names, in the order the Pulumi CLI looks for them. */
-const PROJECT_FILES = ["Pulumi.json", "Pulumi.yaml", "Pulumi.yml"];
 
 /** Reads `Pulumi.yaml` and the stack's `Pulumi.<stack>.yaml` in `cwd`; every mistake is a UserInputError. */
 export function loadProjectInput(options: { stack: string; stackFile?: string; cwd?: string }): ProjectInput {
@@ -132,11 +131,7 @@ function projectConfigValues(project: string, document: object, projectFile: str
     ]);
   const values: Record<string, string> = {};
   for (const [key, declared] of Object.entries(config)) {
-    const qualified = qualifiedKey(project, key);
-    if (qualified === undefined)
-      throw new UserInputError([
-        `${projectFile}: config.${terminalText(key)}: expected a key of the form \`namespace:name\`, or \`name\` for the project's own, found \`${terminalText(key)}\``,
-      ]);
+    const qualified = qualifiedKey(project, key, projectFile);
     const isDeclaration =
       declared !== null &&
       typeof declared === "object" &&
@@ -169,12 +164,18 @@ function insideProject(cwd: string, projectFile: string, key: string, value: str
     throw new UserInputError([
       `${projectFile}: ${key}: expected ${what} relative to the project folder, found the absolute path ${quoteText(value)}`,
     ]);
-  const relative = path.relative(cwd, path.resolve(cwd, value));
-  if (relative.startsWith("..") && (relative === ".." || relative.startsWith(`..${path.sep}`)))
+  const resolved = path.resolve(cwd, value);
+  if (leadsOutside(cwd, resolved))
     throw new UserInputError([
       `${projectFile}: ${key}: expected ${what} inside the project folder, found ${quoteText(value)}, which leads outside it`,
     ]);
-  return relative || ".";
+  return path.relative(cwd, resolved) || ".";
+}
+
+/** Whether `file` lies outside the folder `from` (a path from one to the other climbs out of it). */
+function leadsOutside(from: string, file: string): boolean {
+  const relative = path.relative(from, file);
+  return relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
 }
 
 /** The `config` of a stack file, as a mapping (an empty or config-less file has none). */
@@ -215,11 +216,7 @@ export function engineConfigOf(
   const written = new Map<string, string>();
   const secretKeys: string[] = [];
   for (const [key, rawValue] of Object.entries(config)) {
-    const qualified = qualifiedKey(project, key);
-    if (qualified === undefined)
-      throw new UserInputError([
-        `${file}: config.${terminalText(key)}: expected a key of the form \`namespace:name\`, or \`name\` for the project's own, found \`${terminalText(key)}\``,
-      ]);
+    const qualified = qualifiedKey(project, key, file);
     const earlier = written.get(qualified);
     if (earlier !== undefined)
       throw new UserInputError([
@@ -253,14 +250,20 @@ function pathOfBadSecure(value: unknown, at: string): { at: string; found: unkno
   return undefined;
 }
 
-/** `name` → `<project>:name`; `ns:name` and the old `ns:config:name` → `ns:name`; else undefined. */
-function qualifiedKey(project: string, key: string): string | undefined {
+/**
+ * `name` → `<project>:name`; `ns:name` and the old `ns:config:name` → `ns:name`; any other key of
+ * `file`'s config is refused.
+ */
+function qualifiedKey(project: string, key: string, file: string): string {
   const parts = key.split(":");
-  if (parts.some((part) => part === "")) return undefined;
-  if (parts.length === 1) return `${project}:${key}`;
-  if (parts.length === 2) return key;
-  if (parts.length === 3 && parts[1] === "config") return `${parts[0]}:${parts[2]}`;
-  return undefined;
+  if (!parts.some((part) => part === "")) {
+    if (parts.length === 1) return `${project}:${key}`;
+    if (parts.length === 2) return key;
+    if (parts.length === 3 && parts[1] === "config") return `${parts[0]}:${parts[2]}`;
+  }
+  throw new UserInputError([
+    `${file}: config.${terminalText(key)}: expected a key of the form \`namespace:name\`, or \`name\` for the project's own, found \`${terminalText(key)}\``,
+  ]);
 }
 
 /**
@@ -286,16 +289,12 @@ function resolveProgram(cwd: string, projectFile: string, main: string | undefin
       `${projectFile}: main: expected a program file (index.ts or index.js), found none at ${shown}`,
     ]);
   // A folder's package.json may name a file beside the folder, and a link may lead anywhere.
-  const outside = (from: string, file: string) => {
-    const relative = path.relative(from, file);
-    return relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-  };
   const shownFound = path.relative(cwd, found);
-  if (outside(cwd, found))
+  if (leadsOutside(cwd, found))
     throw new UserInputError([
       `${projectFile}: main: expected a program file inside the project folder, found ${shownFound}, which is outside it`,
     ]);
-  if (outside(realpathSync(cwd), realpathSync(found)))
+  if (leadsOutside(realpathSync(cwd), realpathSync(found)))
     throw new UserInputError([
       `${projectFile}: main: expected a program file inside the project folder, found ${shownFound}, a symbolic link to a file outside it`,
     ]);

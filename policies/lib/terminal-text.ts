@@ -15,8 +15,9 @@
  */
 
 /** Controls (C0, DEL, C1), format characters (bidi, zero-width, tags...), line and paragraph separators, lone surrogates, variation selectors. */
-const UNSAFE_CHARACTER = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Variation_Selector}]/u;
 const UNSAFE_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Variation_Selector}]/gu;
+/** The same class without the global flag, for `test` (a global RegExp keeps state between calls). */
+const UNSAFE_CHARACTER = new RegExp(UNSAFE_CHARACTERS.source, "u");
 /** What the Actions runner reads as a workflow command in a line. */
 const WORKFLOW_COMMAND_START = /^\s*::/;
 const LEGACY_WORKFLOW_COMMAND = "##[";

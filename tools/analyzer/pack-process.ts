@@ -142,11 +142,9 @@ export function launchPack(
   startTimeoutMs: number = DEFAULT_START_TIMEOUT_MS,
 ): LaunchedPack {
   const abort = new AbortController();
-  let pid = -1;
   let child: ChildProcess | undefined;
-  const ready = startPolicyPack(packDir, environment, startTimeoutMs, abort.signal, (spawned, process) => {
-    pid = spawned;
-    child = process;
+  const ready = startPolicyPack(packDir, environment, startTimeoutMs, abort.signal, (spawned) => {
+    child = spawned;
   });
   // Failures surface when a session opens it; until then nobody may be awaiting them.
   ready.catch(() => {});
@@ -154,7 +152,7 @@ export function launchPack(
     ready,
     environment,
     get pid() {
-      return pid;
+      return child?.pid ?? -1;
     },
     async stop() {
       abort.abort();
@@ -177,7 +175,7 @@ export async function startPolicyPack(
   environment: PackEnvironment,
   startTimeoutMs: number = DEFAULT_START_TIMEOUT_MS,
   signal?: AbortSignal,
-  onSpawn?: (pid: number, child: ChildProcess) => void,
+  onSpawn?: (child: ChildProcess) => void,
 ): Promise<PolicyPackProcess> {
   const startedAt = performance.now();
   const absolutePackDir = path.resolve(packDir);
@@ -203,7 +201,7 @@ export async function startPolicyPack(
   });
   const stderrTail = () => [...stderrLines, stderrPartial].filter((line) => line !== "").join("\n");
 
-  onSpawn?.(child.pid ?? -1, child);
+  onSpawn?.(child);
   // Killing the child if this process goes away keeps no orphan pack listening on a port.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
